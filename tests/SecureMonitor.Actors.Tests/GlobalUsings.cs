@@ -1,0 +1,3 @@
+global using SecureMonitor.Actors;
+global using SecureMonitor.TestKit;
+global using Xunit;
