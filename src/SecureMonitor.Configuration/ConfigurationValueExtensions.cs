@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Configuration;
+using SecureMonitor.Configuration.Hocon;
+using SecureMonitor.Configuration.Units;
+
+namespace SecureMonitor.Configuration;
+
+/// <summary>
+/// Typed reads of HOCON-style values with errors that point at the file, line and column the
+/// value came from. Origins are found through <see cref="IConfigurationRoot.Providers"/>; on a
+/// section (which does not expose its root) errors name the full key but no position, so call
+/// these on the root with the full key (<c>monitor:timeout</c>) when positions matter.
+/// </summary>
+public static class ConfigurationValueExtensions
+{
+    /// <summary>
+    /// Where the current value of <paramref name="key"/> was written, or null if it is absent or
+    /// was set by a provider that is not HOCON (e.g. a later command-line provider overriding it).
+    /// </summary>
+    public static HoconOrigin? GetOrigin(this IConfiguration configuration, string key)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(key);
+        if (configuration is not IConfigurationRoot root)
+        {
+            return null;
+        }
+
+        // The last provider holding a key wins, as in ConfigurationRoot's own lookup.
+        for (var i = root.Providers.Count() - 1; i >= 0; i--)
+        {
+            var provider = root.Providers.ElementAt(i);
+            if (provider.TryGet(key, out _))
+            {
+                return provider is HoconConfigurationProvider hocon && hocon.TryGetOrigin(key, out var origin) ? origin : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads a duration such as <c>250ms</c> or <c>5 seconds</c>; <paramref name="defaultValue"/> when the key is absent.</summary>
+    /// <exception cref="ConfigurationValueException">The value is not a valid duration.</exception>
+    public static TimeSpan GetDuration(this IConfiguration configuration, string key, TimeSpan defaultValue)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var text = configuration[key];
+        if (text is null)
+        {
+            return defaultValue;
+        }
+
+        return DurationFormat.TryParse(text, out var duration, out var error)
+            ? duration
+            : throw Invalid(configuration, key, text, $"invalid duration '{text}': {error}");
+    }
+
+    /// <summary>Reads a size in bytes such as <c>64MiB</c>; <paramref name="defaultValue"/> when the key is absent.</summary>
+    /// <exception cref="ConfigurationValueException">The value is not a valid size.</exception>
+    public static long GetSize(this IConfiguration configuration, string key, long defaultValue)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var text = configuration[key];
+        if (text is null)
+        {
+            return defaultValue;
+        }
+
+        return SizeFormat.TryParse(text, out var bytes, out var error)
+            ? bytes
+            : throw Invalid(configuration, key, text, $"invalid size '{text}': {error}");
+    }
+
+    private static ConfigurationValueException Invalid(IConfiguration configuration, string key, string text, string reason)
+    {
+        var fullKey = configuration is IConfigurationSection section ? ConfigurationPath.Combine(section.Path, key) : key;
+        return new ConfigurationValueException(fullKey, text, configuration.GetOrigin(key), reason);
+    }
+}
