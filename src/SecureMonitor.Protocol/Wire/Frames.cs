@@ -1,0 +1,24 @@
+namespace SecureMonitor.Protocol.Wire;
+
+/// <summary>Builds frames of the current protocol version, one method per body.</summary>
+public static class Frames
+{
+    public static Frame Hello(string hostId, string agentVersion) =>
+        new() { ProtocolVersion = ProtocolVersion.Current, Hello = new ClientHello { HostId = hostId, AgentVersion = agentVersion } };
+
+    public static Frame Envelope(SealedEnvelope envelope) =>
+        new() { ProtocolVersion = ProtocolVersion.Current, Envelope = envelope };
+
+    public static Frame Ack(ulong sequence, AckStatus status, ulong highWaterMark) =>
+        new() { ProtocolVersion = ProtocolVersion.Current, Ack = new Ack { Sequence = sequence, Status = status, HighWaterMark = highWaterMark } };
+
+    public static Frame NotLeader(IEnumerable<string> tryEndpoints, string leaderNode)
+    {
+        var notLeader = new NotLeader { LeaderNode = leaderNode };
+        notLeader.TryEndpoints.Add(tryEndpoints);
+        return new Frame { ProtocolVersion = ProtocolVersion.Current, NotLeader = notLeader };
+    }
+
+    public static Frame Rejection(RejectionReason reason, string detail, ulong sequence = 0) =>
+        new() { ProtocolVersion = ProtocolVersion.Current, Rejection = new Rejection { Reason = reason.ToWireCode(), Detail = detail, Sequence = sequence } };
+}
