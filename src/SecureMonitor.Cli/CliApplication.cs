@@ -1,0 +1,68 @@
+using System.CommandLine;
+using SecureMonitor.Cli.Commands;
+
+namespace SecureMonitor.Cli;
+
+/// <summary>
+/// Builds the <c>securemonitor</c> command tree and runs it. Every failure reaches the operator as
+/// one plain message and a meaningful exit code (<see cref="ExitCodes"/>), never a stack trace.
+/// </summary>
+public static class CliApplication
+{
+    public static RootCommand BuildRootCommand()
+    {
+        var root = new RootCommand(
+            "SecureMonitor: secure host monitoring. Watchers sample every host and send sealed alerts " +
+            "over mutual TLS 1.3 to a monitor cluster that correlates them into incidents.");
+        root.Subcommands.Add(NotYetAvailableCommand.Create("monitor",
+            "Run a monitor node: the TLS listener, per-host actors, DoS correlation and the store.", issue: 5));
+        root.Subcommands.Add(NotYetAvailableCommand.Create("watcher",
+            "Run the watcher agent on this host: samplers, thresholds and the sealed sender.", issue: 4));
+        root.Subcommands.Add(NotYetAvailableCommand.Create("admin",
+            "Operator console for a monitor cluster, over mutual TLS with an admin certificate.", issue: 7));
+        root.Subcommands.Add(NotYetAvailableCommand.Create("pki",
+            "Certificate authority tooling: init, issue-watcher, issue-admin, revoke, rotate-key, list.", issue: 3));
+        root.Subcommands.Add(NotYetAvailableCommand.Create("simulate",
+            "Drive many virtual watchers and attack scenarios against a real monitor.", issue: 8));
+        root.Subcommands.Add(NotYetAvailableCommand.Create("demo",
+            "Run a self-contained demonstration: PKI, a monitor, three watchers and a DoS episode.", issue: 8));
+        root.Subcommands.Add(ConfigCommand.Create());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = BuildRootCommand();
+        var parseResult = root.Parse(args);
+        var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var parseError in parseResult.Errors)
+            {
+                await error.WriteLineAsync($"securemonitor: {parseError.Message}");
+            }
+            await error.WriteLineAsync("Run 'securemonitor --help' (or '<command> --help') for usage.");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await parseResult.InvokeAsync(invocation);
+        }
+        catch (CliException failure)
+        {
+            await error.WriteLineAsync($"securemonitor: {failure.Message}");
+            return failure.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception unexpected)
+        {
+            // A bug, not an operator mistake: one line, the type and message, no stack trace.
+            await error.WriteLineAsync($"securemonitor: internal error: {unexpected.GetType().Name}: {unexpected.Message}");
+            return ExitCodes.Software;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace SecureMonitor.Cli;
+
+/// <summary>
+/// Process exit codes. They follow BSD sysexits where one fits, so scripts and service managers
+/// can tell a usage mistake from a bad configuration from a failure at run time.
+/// </summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>The command ran and failed (a check did not pass, a peer refused, ...).</summary>
+    public const int Failure = 1;
+
+    /// <summary>The command line itself is wrong (unknown option, missing argument).</summary>
+    public const int Usage = 64;
+
+    /// <summary>An input file (identity bundle, PKI directory, ...) is missing or malformed.</summary>
+    public const int DataError = 65;
+
+    /// <summary>The feature is not available in this build.</summary>
+    public const int Unavailable = 69;
+
+    /// <summary>An unexpected internal error; the log says more.</summary>
+    public const int Software = 70;
+
+    /// <summary>The configuration is invalid; the message names file, line and key.</summary>
+    public const int Config = 78;
+
+    /// <summary>Interrupted by Ctrl-C / SIGTERM after a clean shutdown.</summary>
+    public const int Interrupted = 130;
+}

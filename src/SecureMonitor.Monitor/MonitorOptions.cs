@@ -1,0 +1,78 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using SecureMonitor.Configuration;
+
+namespace SecureMonitor.Monitor;
+
+/// <summary>Settings of one monitor node, read from the <c>monitor</c> and <c>transport</c>
+/// sections of monitor.conf (see the comments there for each setting).</summary>
+public sealed record MonitorOptions
+{
+    public required string NodeId { get; init; }
+    public required IPEndPoint Listen { get; init; }
+    public required string PkiDirectory { get; init; }
+    public required string DataDirectory { get; init; }
+    public int MaxFrameBytes { get; init; } = 64 * 1024;
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public int MaxConnections { get; init; } = 20_000;
+    public int TamperThreshold { get; init; } = 5;
+    public TimeSpan TamperWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Reads the options; a bad value throws <see cref="ConfigurationValueException"/>
+    /// naming the file, line and key.</summary>
+    public static MonitorOptions FromConfiguration(IConfiguration configuration) => new()
+    {
+        NodeId = Required(configuration, "monitor:node-id"),
+        Listen = ParseEndpoint(configuration, "monitor:listen"),
+        PkiDirectory = Required(configuration, "monitor:pki-dir"),
+        DataDirectory = Required(configuration, "monitor:data-dir"),
+        MaxFrameBytes = checked((int)configuration.GetSize("transport:max-frame-size", 64 * 1024)),
+        HandshakeTimeout = configuration.GetDuration("transport:handshake-timeout", TimeSpan.FromSeconds(10)),
+        MaxConnections = PositiveInt(configuration, "monitor:limits:max-connections", 20_000),
+        TamperThreshold = PositiveInt(configuration, "monitor:security:tamper-threshold", 5),
+        TamperWindow = configuration.GetDuration("monitor:security:tamper-window", TimeSpan.FromSeconds(60)),
+    };
+
+    /// <summary>Parses <c>ADDRESS:PORT</c> (port 0 picks a free port, for tests).</summary>
+    public static IPEndPoint ParseEndpoint(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon > 0 && IPAddress.TryParse(text[..colon].Trim('[', ']'), out var address)
+            && int.TryParse(text.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            && port <= IPEndPoint.MaxPort)
+        {
+            return new IPEndPoint(address, port);
+        }
+        throw new FormatException($"'{text}' is not an IP address and port such as 127.0.0.1:7800");
+    }
+
+    private static IPEndPoint ParseEndpoint(IConfiguration configuration, string key)
+    {
+        var text = Required(configuration, key);
+        try
+        {
+            return ParseEndpoint(text);
+        }
+        catch (FormatException error)
+        {
+            throw new ConfigurationValueException(key, text, configuration.GetOrigin(key), error.Message);
+        }
+    }
+
+    private static int PositiveInt(IConfiguration configuration, string key, int fallback)
+    {
+        var text = configuration[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ConfigurationValueException(key, text, configuration.GetOrigin(key), "expected a whole number above 0");
+    }
+
+    private static string Required(IConfiguration configuration, string key) =>
+        configuration[key] is { Length: > 0 } value
+            ? value
+            : throw new ConfigurationValueException(key, configuration[key] ?? "", configuration.GetOrigin(key), "a value is required");
+}

@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using SecureMonitor.Monitor.Verification;
+using SecureMonitor.Protocol.Sealing;
+using SecureMonitor.Protocol.Wire;
+
+namespace SecureMonitor.Monitor.Node;
+
+/// <summary>
+/// Keeps verified messages' sequence marks and counts in memory and logs every alert. It is the
+/// sink until the monitor's store lands (issue 5): high-water marks do not survive a restart yet.
+/// </summary>
+public sealed partial class MemoryMessageSink(ILogger<MemoryMessageSink> log) : IVerifiedMessageSink
+{
+    private readonly ConcurrentDictionary<string, HostTally> _hosts = new(StringComparer.Ordinal);
+
+    public ValueTask<ulong> HighWaterMarkAsync(string hostId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_hosts.TryGetValue(hostId, out var tally) ? Volatile.Read(ref tally.HighWaterMark) : 0UL);
+
+    public ValueTask AcceptAsync(OpenedEnvelope envelope, WatcherMessage message, CancellationToken cancellationToken)
+    {
+        var tally = _hosts.GetOrAdd(envelope.HostId, static _ => new HostTally());
+        Interlocked.Increment(ref tally.Messages);
+        Volatile.Write(ref tally.HighWaterMark, envelope.Sequence);
+        if (message.BodyCase == WatcherMessage.BodyOneofCase.Alert)
+        {
+            var alert = message.Alert;
+            LogAlert(log, envelope.HostId, envelope.Sequence, alert.RuleId, alert.Metric, alert.Severity, alert.State, alert.Value, alert.Threshold);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>How many messages from the host were accepted (each sequence once).</summary>
+    public long AcceptedCount(string hostId) => _hosts.TryGetValue(hostId, out var tally) ? Interlocked.Read(ref tally.Messages) : 0;
+
+    private sealed class HostTally
+    {
+        public long Messages;
+        public ulong HighWaterMark;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Alert host={Host} seq={Sequence} rule={Rule} metric={Metric} severity={Severity} state={State} value={Value} threshold={Threshold}")]
+    private static partial void LogAlert(ILogger log, string host, ulong sequence, string rule, string metric, Severity severity,
+        AlertState state, double value, double threshold);
+}

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using SecureMonitor.Protocol;
+using SecureMonitor.Transport.Listening;
+
+namespace SecureMonitor.Monitor.Security;
+
+/// <summary>
+/// Counts every refused connection and message per host and reason, logs the first of a burst at
+/// once and the rest as one summary line per burst window (an attacker must not be able to flood the
+/// log), and feeds integrity failures to the <see cref="TamperDetector"/>. Never logs secrets: the
+/// detail strings come from validators and decoders that do not see key material.
+/// </summary>
+public sealed partial class RejectionCounters : IConnectionRejectionSink
+{
+    /// <summary>Host column for peers that never proved an identity (failed handshakes).</summary>
+    public const string Unauthenticated = "-";
+
+    private readonly ConcurrentDictionary<(string Host, RejectionReason Reason), Counter> _counters = new();
+    private readonly TamperDetector _tamper;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _burstWindow;
+    private readonly ILogger _log;
+
+    public RejectionCounters(TamperDetector tamper, TimeProvider time, ILogger<RejectionCounters> log, TimeSpan? burstWindow = null)
+    {
+        _tamper = tamper;
+        _time = time;
+        _log = log;
+        _burstWindow = burstWindow ?? TimeSpan.FromSeconds(10);
+    }
+
+    public void Reject(string? hostId, RejectionReason reason, string detail, EndPoint? remote)
+    {
+        var host = hostId ?? Unauthenticated;
+        var counter = _counters.GetOrAdd((host, reason), static _ => new Counter());
+        var now = _time.GetUtcNow();
+        long suppressed;
+        lock (counter)
+        {
+            counter.Total++;
+            if (counter.BurstStartedAt is { } started && now - started < _burstWindow)
+            {
+                counter.SuppressedInBurst++;
+                suppressed = -1;
+            }
+            else
+            {
+                suppressed = counter.SuppressedInBurst;
+                counter.BurstStartedAt = now;
+                counter.SuppressedInBurst = 0;
+            }
+        }
+
+        if (suppressed >= 0)
+        {
+            LogRejected(_log, host, reason.ToMetricName(), detail, remote?.ToString() ?? "?", suppressed);
+        }
+
+        if (hostId is not null)
+        {
+            _tamper.Observe(hostId, reason);
+        }
+    }
+
+    /// <summary>Total refusals for one host and reason since start.</summary>
+    public long Count(string? hostId, RejectionReason reason) =>
+        _counters.TryGetValue((hostId ?? Unauthenticated, reason), out var counter) ? Interlocked.Read(ref counter.Total) : 0;
+
+    /// <summary>All counts, for status queries and metrics.</summary>
+    public IReadOnlyList<RejectionCount> Snapshot() =>
+        [.. _counters.Select(entry => new RejectionCount(entry.Key.Host, entry.Key.Reason, Interlocked.Read(ref entry.Value.Total)))
+                     .OrderBy(count => count.Host, StringComparer.Ordinal).ThenBy(count => count.Reason)];
+
+    private sealed class Counter
+    {
+        public long Total;
+        public DateTimeOffset? BurstStartedAt;
+        public long SuppressedInBurst;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Rejected {Host} reason={Reason}: {Detail} (from {Remote}; {Suppressed} more of this kind in the previous burst)")]
+    private static partial void LogRejected(ILogger log, string host, string reason, string detail, string remote, long suppressed);
+}
+
+/// <summary>One row of <see cref="RejectionCounters.Snapshot"/>.</summary>
+public sealed record RejectionCount(string Host, RejectionReason Reason, long Count);

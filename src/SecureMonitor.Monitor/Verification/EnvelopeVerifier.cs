@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using SecureMonitor.Monitor.Security;
+using SecureMonitor.Protocol;
+using SecureMonitor.Protocol.Sealing;
+using SecureMonitor.Protocol.Wire;
+
+namespace SecureMonitor.Monitor.Verification;
+
+/// <summary>
+/// Runs the envelope layers in order for one authenticated watcher connection's messages:
+/// AES-256-GCM tag and HMAC-SHA256 (the opener, which also pins the header's host id to the
+/// certificate's), then the sequence high-water mark (replay), then strict parsing of the payload.
+/// Each host is verified by one task at a time: the derived keys are not thread-safe and the
+/// sequence check and commit must not interleave, even if an attacker opens two connections.
+/// </summary>
+public sealed class EnvelopeVerifier(IEnvelopeKeyProvider keys, IVerifiedMessageSink sink, RejectionCounters rejections, int maxCiphertextBytes)
+{
+    private readonly EnvelopeOpener _opener = new(Direction.WatcherToMonitor, maxCiphertextBytes);
+    private readonly ConcurrentDictionary<string, HostState> _hosts = new(StringComparer.Ordinal);
+
+    /// <summary>The high-water mark a (re)connecting watcher should resume after.</summary>
+    public async ValueTask<ulong> HighWaterMarkAsync(string hostId, CancellationToken cancellationToken)
+    {
+        var state = await StateAsync(hostId, cancellationToken);
+        await state.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            return state.Sequences.Committed;
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    public async ValueTask<VerificationOutcome> VerifyAsync(ConnectionContext connection, SealedEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var hostId = connection.HostId;
+        var state = await StateAsync(hostId, cancellationToken);
+        await state.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_opener.TryOpen(envelope, hostId, keys, out var opened, out var reason))
+            {
+                rejections.Reject(hostId, reason, $"envelope refused ({reason.ToMetricName()})", connection.Remote);
+                return VerificationOutcome.Rejected(reason);
+            }
+
+            if (state.Sequences.Classify(opened.Sequence) == SequenceClass.Duplicate)
+            {
+                rejections.Reject(hostId, RejectionReason.Replay,
+                    $"sequence {opened.Sequence} already processed (high-water mark {state.Sequences.Committed})", connection.Remote);
+                return VerificationOutcome.Duplicate(opened.Sequence, state.Sequences.Committed);
+            }
+
+            WatcherMessage message;
+            try
+            {
+                message = WatcherMessage.Parser.ParseFrom(opened.Plaintext.Span);
+            }
+            catch (InvalidProtocolBufferException)
+            {
+                // Authenticated but unparseable: the sender holds the key, so this is a broken or
+                // hostile watcher, not line noise.
+                rejections.Reject(hostId, RejectionReason.Malformed, "sealed payload is not a WatcherMessage", connection.Remote);
+                return VerificationOutcome.Rejected(RejectionReason.Malformed, opened.Sequence);
+            }
+            if (message.BodyCase == WatcherMessage.BodyOneofCase.None)
+            {
+                rejections.Reject(hostId, RejectionReason.Malformed, "sealed payload has no body", connection.Remote);
+                return VerificationOutcome.Rejected(RejectionReason.Malformed, opened.Sequence);
+            }
+
+            await sink.AcceptAsync(opened, message, cancellationToken);
+            state.Sequences.Commit(opened.Sequence);
+            return VerificationOutcome.Accepted(opened.Sequence);
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    private async ValueTask<HostState> StateAsync(string hostId, CancellationToken cancellationToken)
+    {
+        if (_hosts.TryGetValue(hostId, out var state))
+        {
+            return state;
+        }
+        var committed = await sink.HighWaterMarkAsync(hostId, cancellationToken);
+        return _hosts.GetOrAdd(hostId, _ => new HostState(committed));
+    }
+
+    private sealed class HostState(ulong committed)
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public SequenceHighWaterMark Sequences { get; } = new(committed);
+    }
+}
