@@ -14,14 +14,12 @@ public static class CliApplication
         var root = new RootCommand(
             "SecureMonitor: secure host monitoring. Watchers sample every host and send sealed alerts " +
             "over mutual TLS 1.3 to a monitor cluster that correlates them into incidents.");
-        root.Subcommands.Add(NotYetAvailableCommand.Create("monitor",
-            "Run a monitor node: the TLS listener, per-host actors, DoS correlation and the store.", issue: 5));
+        root.Subcommands.Add(MonitorCommand.Create());
         root.Subcommands.Add(NotYetAvailableCommand.Create("watcher",
             "Run the watcher agent on this host: samplers, thresholds and the sealed sender.", issue: 4));
         root.Subcommands.Add(NotYetAvailableCommand.Create("admin",
             "Operator console for a monitor cluster, over mutual TLS with an admin certificate.", issue: 7));
-        root.Subcommands.Add(NotYetAvailableCommand.Create("pki",
-            "Certificate authority tooling: init, issue-watcher, issue-admin, revoke, rotate-key, list.", issue: 3));
+        root.Subcommands.Add(PkiCommand.Create());
         root.Subcommands.Add(NotYetAvailableCommand.Create("simulate",
             "Drive many virtual watchers and attack scenarios against a real monitor.", issue: 8));
         root.Subcommands.Add(NotYetAvailableCommand.Create("demo",

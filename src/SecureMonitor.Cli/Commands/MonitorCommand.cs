@@ -1,0 +1,79 @@
+using System.CommandLine;
+using SecureMonitor.Cli.Hosting;
+using SecureMonitor.Monitor;
+using SecureMonitor.Monitor.Node;
+using SecureMonitor.Pki;
+
+namespace SecureMonitor.Cli.Commands;
+
+/// <summary><c>securemonitor monitor</c>: runs one monitor node until Ctrl-C or SIGTERM.</summary>
+public static class MonitorCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config", "-c") { Description = "HOCON configuration (default: the shipped hocon/monitor.conf)." };
+        var pki = new Option<DirectoryInfo>("--pki") { Description = "PKI directory from 'securemonitor pki init' (overrides monitor.pki-dir)." };
+        var listen = new Option<string>("--listen") { Description = "ADDRESS:PORT to listen on (overrides monitor.listen)." };
+        var data = new Option<DirectoryInfo>("--data") { Description = "Data directory (overrides monitor.data-dir)." };
+        var command = new Command("monitor", "Run a monitor node: the TLS 1.3 mutual-auth listener that verifies watchers' sealed messages and serves admin consoles.")
+        {
+            config, pki, listen, data,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var configuration = NodeConfiguration.Load(parse.GetValue(config)?.FullName ?? NodeConfiguration.ShippedFile("monitor"));
+            var options = NodeConfiguration.Read(() => MonitorOptions.FromConfiguration(configuration));
+            options = options with
+            {
+                PkiDirectory = parse.GetValue(pki)?.FullName ?? Path.GetFullPath(options.PkiDirectory),
+                DataDirectory = parse.GetValue(data)?.FullName ?? Path.GetFullPath(options.DataDirectory),
+                Listen = parse.GetValue(listen) is { } text ? ParseListen(text) : options.Listen,
+            };
+
+            using var loggers = Logging.Create(configuration);
+            Directory.CreateDirectory(options.DataDirectory);
+            MonitorNode node;
+            try
+            {
+                node = MonitorNode.Start(options, loggers, TimeProvider.System);
+            }
+            catch (PkiException error)
+            {
+                throw new CliException($"cannot load the PKI: {error.Message} (create one with 'securemonitor pki init --dir DIR')", ExitCodes.DataError, error);
+            }
+            catch (System.Net.Sockets.SocketException error)
+            {
+                throw new CliException($"cannot listen on {options.Listen}: {error.Message}", ExitCodes.Failure, error);
+            }
+
+            await using (node)
+            {
+                var output = parse.InvocationConfiguration.Output;
+                output.WriteLine($"SecureMonitor monitor {options.NodeId}: role leader (single node), listening on {node.Endpoint} (TLS 1.3, mutual auth)");
+                output.WriteLine($"  PKI {options.PkiDirectory}; data {options.DataDirectory}. Ctrl-C stops.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellation);
+                }
+                catch (OperationCanceledException)
+                {
+                    output.WriteLine("Stopping.");
+                }
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static System.Net.IPEndPoint ParseListen(string text)
+    {
+        try
+        {
+            return MonitorOptions.ParseEndpoint(text);
+        }
+        catch (FormatException error)
+        {
+            throw new CliException($"--listen: {error.Message}", ExitCodes.Usage, error);
+        }
+    }
+}
