@@ -137,6 +137,21 @@ public sealed class RuleReplacementTests
     }
 
     [Fact]
+    public void Retiring_a_firing_rule_resolves_its_alert_and_retiring_a_quiet_one_says_nothing()
+    {
+        var firing = new ThresholdEvaluator(Cpu(warn: 80));
+        firing.Observe(90, At(0));
+        var quiet = new ThresholdEvaluator(Cpu(warn: 80, forSeconds: 5));
+        quiet.Hold(0, 3, 90);
+
+        var resolved = Assert.IsType<Resolved>(Assert.Single(firing.Retire(At(7))));
+
+        Assert.Equal((ResolveReason.RuleReplaced, At(7)), (resolved.Reason, resolved.At));
+        Assert.Equal(ThresholdPhase.Inactive, firing.Snapshot().Phase);
+        Assert.Empty(quiet.Retire(At(4)));
+    }
+
+    [Fact]
     public void Replacing_a_rule_with_an_identical_one_changes_nothing()
     {
         var evaluator = new ThresholdEvaluator(Cpu(warn: 80, forSeconds: 5));
