@@ -70,6 +70,31 @@ public static class ConfigurationValueExtensions
             : throw Invalid(configuration, key, text, $"invalid size '{text}': {error}");
     }
 
+    /// <summary>Reads a setting that must be present and non-empty.</summary>
+    /// <exception cref="ConfigurationValueException">The key is absent or empty.</exception>
+    public static string GetRequiredString(this IConfiguration configuration, string key)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var text = configuration[key];
+        return string.IsNullOrEmpty(text) ? throw Invalid(configuration, key, text ?? "", "a value is required") : text;
+    }
+
+    /// <summary>Reads a whole number above zero; <paramref name="defaultValue"/> when the key is absent.</summary>
+    /// <exception cref="ConfigurationValueException">The value is not a positive whole number.</exception>
+    public static int GetPositiveInt32(this IConfiguration configuration, string key, int defaultValue)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var text = configuration[key];
+        if (text is null)
+        {
+            return defaultValue;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw Invalid(configuration, key, text, $"invalid number '{text}': expected a whole number above 0");
+    }
+
     private static ConfigurationValueException Invalid(IConfiguration configuration, string key, string text, string reason)
     {
         var fullKey = configuration is IConfigurationSection section ? ConfigurationPath.Combine(section.Path, key) : key;

@@ -22,14 +22,14 @@ public sealed record MonitorOptions
     /// naming the file, line and key.</summary>
     public static MonitorOptions FromConfiguration(IConfiguration configuration) => new()
     {
-        NodeId = Required(configuration, "monitor:node-id"),
+        NodeId = configuration.GetRequiredString("monitor:node-id"),
         Listen = ParseEndpoint(configuration, "monitor:listen"),
-        PkiDirectory = Required(configuration, "monitor:pki-dir"),
-        DataDirectory = Required(configuration, "monitor:data-dir"),
+        PkiDirectory = configuration.GetRequiredString("monitor:pki-dir"),
+        DataDirectory = configuration.GetRequiredString("monitor:data-dir"),
         MaxFrameBytes = checked((int)configuration.GetSize("transport:max-frame-size", 64 * 1024)),
         HandshakeTimeout = configuration.GetDuration("transport:handshake-timeout", TimeSpan.FromSeconds(10)),
-        MaxConnections = PositiveInt(configuration, "monitor:limits:max-connections", 20_000),
-        TamperThreshold = PositiveInt(configuration, "monitor:security:tamper-threshold", 5),
+        MaxConnections = configuration.GetPositiveInt32("monitor:limits:max-connections", 20_000),
+        TamperThreshold = configuration.GetPositiveInt32("monitor:security:tamper-threshold", 5),
         TamperWindow = configuration.GetDuration("monitor:security:tamper-window", TimeSpan.FromSeconds(60)),
     };
 
@@ -48,7 +48,7 @@ public sealed record MonitorOptions
 
     private static IPEndPoint ParseEndpoint(IConfiguration configuration, string key)
     {
-        var text = Required(configuration, key);
+        var text = configuration.GetRequiredString(key);
         try
         {
             return ParseEndpoint(text);
@@ -58,21 +58,4 @@ public sealed record MonitorOptions
             throw new ConfigurationValueException(key, text, configuration.GetOrigin(key), error.Message);
         }
     }
-
-    private static int PositiveInt(IConfiguration configuration, string key, int fallback)
-    {
-        var text = configuration[key];
-        if (text is null)
-        {
-            return fallback;
-        }
-        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : throw new ConfigurationValueException(key, text, configuration.GetOrigin(key), "expected a whole number above 0");
-    }
-
-    private static string Required(IConfiguration configuration, string key) =>
-        configuration[key] is { Length: > 0 } value
-            ? value
-            : throw new ConfigurationValueException(key, configuration[key] ?? "", configuration.GetOrigin(key), "a value is required");
 }

@@ -33,7 +33,7 @@ public sealed class TestProbe : IInternalActorRef
         lock (_received)
         {
             _received.Enqueue(new Envelope(message, sender));
-            Monitor.PulseAll(_received);
+            System.Threading.Monitor.PulseAll(_received);
         }
     }
 
@@ -160,7 +160,7 @@ public sealed class TestProbe : IInternalActorRef
             while (_received.Count == 0)
             {
                 var remaining = Remaining(within, watch);
-                if (remaining <= TimeSpan.Zero || !Monitor.Wait(_received, remaining))
+                if (remaining <= TimeSpan.Zero || !System.Threading.Monitor.Wait(_received, remaining))
                 {
                     if (_received.Count == 0)
                     {

@@ -7,11 +7,15 @@ using SecureMonitor.Protocol.Wire;
 namespace SecureMonitor.Monitor.Node;
 
 /// <summary>
-/// Keeps verified messages' sequence marks and counts in memory and logs every alert. It is the
-/// sink until the monitor's store lands (issue 5): high-water marks do not survive a restart yet.
+/// Keeps verified messages' sequence marks and counts in memory, the most recent alerts per host
+/// (bounded), and logs every alert. It is the sink until the monitor's store lands (issue 5):
+/// nothing here survives a restart yet.
 /// </summary>
 public sealed partial class MemoryMessageSink(ILogger<MemoryMessageSink> log) : IVerifiedMessageSink
 {
+    /// <summary>Alerts kept per host; older ones are forgotten (they are logged).</summary>
+    public const int RecentAlertsPerHost = 10_000;
+
     private readonly ConcurrentDictionary<string, HostTally> _hosts = new(StringComparer.Ordinal);
 
     public ValueTask<ulong> HighWaterMarkAsync(string hostId, CancellationToken cancellationToken) =>
@@ -25,6 +29,14 @@ public sealed partial class MemoryMessageSink(ILogger<MemoryMessageSink> log) : 
         if (message.BodyCase == WatcherMessage.BodyOneofCase.Alert)
         {
             var alert = message.Alert;
+            lock (tally.RecentAlerts)
+            {
+                tally.RecentAlerts.Enqueue(new ReceivedAlert(envelope.Sequence, alert));
+                if (tally.RecentAlerts.Count > RecentAlertsPerHost)
+                {
+                    tally.RecentAlerts.Dequeue();
+                }
+            }
             LogAlert(log, envelope.HostId, envelope.Sequence, alert.RuleId, alert.Metric, alert.Severity, alert.State, alert.Value, alert.Threshold);
         }
         return ValueTask.CompletedTask;
@@ -33,8 +45,22 @@ public sealed partial class MemoryMessageSink(ILogger<MemoryMessageSink> log) : 
     /// <summary>How many messages from the host were accepted (each sequence once).</summary>
     public long AcceptedCount(string hostId) => _hosts.TryGetValue(hostId, out var tally) ? Interlocked.Read(ref tally.Messages) : 0;
 
+    /// <summary>The host's most recent alerts in the order they were accepted.</summary>
+    public IReadOnlyList<ReceivedAlert> RecentAlerts(string hostId)
+    {
+        if (!_hosts.TryGetValue(hostId, out var tally))
+        {
+            return [];
+        }
+        lock (tally.RecentAlerts)
+        {
+            return [.. tally.RecentAlerts];
+        }
+    }
+
     private sealed class HostTally
     {
+        public readonly Queue<ReceivedAlert> RecentAlerts = new();
         public long Messages;
         public ulong HighWaterMark;
     }
@@ -44,3 +70,6 @@ public sealed partial class MemoryMessageSink(ILogger<MemoryMessageSink> log) : 
     private static partial void LogAlert(ILogger log, string host, ulong sequence, string rule, string metric, Severity severity,
         AlertState state, double value, double threshold);
 }
+
+/// <summary>An alert as accepted from a watcher, with the envelope's sequence number.</summary>
+public sealed record ReceivedAlert(ulong Sequence, Alert Alert);

@@ -130,7 +130,7 @@ public sealed partial class SecureListener : IAsyncDisposable
     private async Task<ConnectionIdentity?> HandshakeAsync(SslStream tls, EndPoint? remote, CancellationToken stopping)
     {
         ValidationResult? validation = null;
-        X509Certificate2? presented = null;
+        string? claimedHost = null;
         var options = new SslServerAuthenticationOptions
         {
             ServerCertificateContext = _serverCertificate,
@@ -142,8 +142,10 @@ public sealed partial class SecureListener : IAsyncDisposable
             // The OS chain check cannot know our CA; ours replaces it and keeps the reason.
             RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
             {
-                presented = certificate as X509Certificate2;
+                var presented = certificate as X509Certificate2;
                 validation = _options.ClientValidator.Validate(presented, chain, _options.Time.GetUtcNow());
+                // Read the claimed host now: SslStream disposes a refused certificate when the handshake fails.
+                claimedHost = validation.Ok ? null : HandshakeRejections.ClaimedHost(presented);
                 return validation.Ok;
             },
         };
@@ -165,7 +167,7 @@ public sealed partial class SecureListener : IAsyncDisposable
             {
                 var reason = HandshakeRejections.ReasonFor(refused);
                 // Only a certificate our CA signed (a revoked one) is trusted to name its host.
-                var host = reason == RejectionReason.Revoked ? HandshakeRejections.ClaimedHost(presented) : null;
+                var host = reason == RejectionReason.Revoked ? claimedHost : null;
                 Refuse(host, reason, refused.FailureReason, remote);
             }
             else

@@ -1,0 +1,169 @@
+using System.Net;
+using SecureMonitor.Monitor;
+using SecureMonitor.Monitor.Node;
+using SecureMonitor.Monitor.Security;
+using SecureMonitor.Pki;
+using SecureMonitor.Protocol;
+using SecureMonitor.Protocol.Wire;
+using SecureMonitor.Transport;
+using SecureMonitor.Transport.Client;
+
+namespace SecureMonitor.TestKit.Monitors;
+
+/// <summary>Settings of a <see cref="MonitorHarness"/>; the defaults suit tests (short handshake timeout).</summary>
+public sealed record MonitorHarnessOptions
+{
+    /// <summary>The node's clock (certificate validity, key grace periods, key ring reloads, tamper
+    /// window). A <see cref="ManualTimeProvider"/> must start at the real current time.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    public int MaxFrameBytes { get; init; } = FrameLimits.DefaultMaxFrameBytes;
+
+    public int TamperThreshold { get; init; } = 5;
+
+    public TimeSpan TamperWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    public string NodeId { get; init; } = "test-monitor";
+
+    /// <summary>Port on 127.0.0.1; 0 picks a free one. A fixed port lets a test start the monitor
+    /// after a watcher that was configured to dial it.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Bound of every wait the harness and its connections do (real time).</summary>
+    public TimeSpan Within { get; init; } = Eventually.DefaultWithin;
+}
+
+/// <summary>
+/// A <see cref="MonitorNode"/> started the way the CLI starts one, on <c>127.0.0.1:0</c> with a PKI
+/// from a <see cref="PkiFixture"/>, plus what a test needs to observe it: the refusal counters, the
+/// verified-message sink, the security alerts raised and the captured log. Connections to it are
+/// real TLS 1.3 on loopback.
+/// </summary>
+public sealed class MonitorHarness : IAsyncDisposable
+{
+    private readonly string _dataDirectory;
+
+    private MonitorHarness(PkiFixture pki, MonitorHarnessOptions options, MonitorOptions monitorOptions, MonitorNode node,
+        MemoryMessageSink sink, RecordingSecurityAlertSink alerts, LogCapture logs, string dataDirectory)
+    {
+        Pki = pki;
+        HarnessOptions = options;
+        Options = monitorOptions;
+        Node = node;
+        Sink = sink;
+        SecurityAlerts = alerts;
+        Logs = logs;
+        _dataDirectory = dataDirectory;
+    }
+
+    public PkiFixture Pki { get; }
+
+    public MonitorHarnessOptions HarnessOptions { get; }
+
+    /// <summary>The options the node was started with.</summary>
+    public MonitorOptions Options { get; }
+
+    public MonitorNode Node { get; }
+
+    public TimeProvider Time => HarnessOptions.Time;
+
+    /// <summary>Where clients dial: <c>127.0.0.1:&lt;port&gt;</c>, a name the monitor certificate carries.</summary>
+    public MonitorEndpoint Endpoint => new("127.0.0.1", Node.Endpoint.Port);
+
+    public IPEndPoint IPEndPoint => new(IPAddress.Loopback, Node.Endpoint.Port);
+
+    public RejectionCounters Rejections => Node.Rejections;
+
+    /// <summary>Every verified message lands here (<see cref="MemoryMessageSink.AcceptedCount"/>).</summary>
+    public MemoryMessageSink Sink { get; }
+
+    public RecordingSecurityAlertSink SecurityAlerts { get; }
+
+    public LogCapture Logs { get; }
+
+    /// <summary>Starts a node on the fixture's PKI directory.</summary>
+    public static MonitorHarness Start(PkiFixture pki, MonitorHarnessOptions? options = null)
+    {
+        options ??= new MonitorHarnessOptions();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "smdata-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        var monitorOptions = new MonitorOptions
+        {
+            NodeId = options.NodeId,
+            Listen = new IPEndPoint(IPAddress.Loopback, options.Port),
+            PkiDirectory = pki.Root,
+            DataDirectory = dataDirectory,
+            MaxFrameBytes = options.MaxFrameBytes,
+            HandshakeTimeout = options.HandshakeTimeout,
+            TamperThreshold = options.TamperThreshold,
+            TamperWindow = options.TamperWindow,
+        };
+        var logs = new LogCapture();
+        var sink = new MemoryMessageSink(new Microsoft.Extensions.Logging.Logger<MemoryMessageSink>(logs));
+        var alerts = new RecordingSecurityAlertSink();
+        try
+        {
+            var node = MonitorNode.Start(monitorOptions, logs, options.Time, sink, alerts);
+            return new MonitorHarness(pki, options, monitorOptions, node, sink, alerts, logs, dataDirectory);
+        }
+        catch
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Refusals counted for <paramref name="hostId"/> (null: unauthenticated peers) and reason.</summary>
+    public long RejectionCount(string? hostId, RejectionReason reason) => Rejections.Count(hostId, reason);
+
+    /// <summary>Refusals of any host for <paramref name="reason"/>, or of any reason when it is null.</summary>
+    public long TotalRejections(RejectionReason? reason = null) =>
+        Rejections.Snapshot().Where(count => reason is null || count.Reason == reason).Sum(count => count.Count);
+
+    /// <summary>Returns once the count for host and reason is at least <paramref name="atLeast"/>.</summary>
+    public Task WaitForRejectionsAsync(string? hostId, RejectionReason reason, long atLeast = 1) =>
+        Eventually.WaitUntilAsync(() => RejectionCount(hostId, reason) >= atLeast,
+            () => $"expected {atLeast} rejection(s) of {hostId ?? RejectionCounters.Unauthenticated} for {reason.ToMetricName()}, " +
+                  $"counted {RejectionCount(hostId, reason)}; all: {string.Join(", ", Rejections.Snapshot())}",
+            HarnessOptions.Within);
+
+    /// <summary>Connects as the fixture's watcher <paramref name="hostId"/> (its current bundle).</summary>
+    public Task<TestWatcherConnection> ConnectWatcherAsync(string hostId, bool hello = true) =>
+        ConnectWatcherAsync(Pki.LoadWatcher(hostId), hello);
+
+    public Task<TestWatcherConnection> ConnectWatcherAsync(IdentityBundle watcher, bool hello = true) =>
+        TestWatcherConnection.ConnectAsync(Endpoint, watcher, hello, HarnessOptions.Within);
+
+    /// <summary>A connection with any client bundle (admin, viewer, watcher), without a hello.</summary>
+    public async Task<FramedConnection> ConnectAsync(IdentityBundle identity)
+    {
+        return await SecureClient.ConnectAsync(Endpoint, new SecureClientOptions { Identity = identity, ConnectTimeout = HarnessOptions.Within });
+    }
+
+    /// <summary>Sends one admin command on <paramref name="connection"/> and returns the response frame
+    /// (an AdminResponse, or whatever else the monitor answered).</summary>
+    public async Task<Frame> RunAdminCommandAsync(FramedConnection connection, string command, params string[] arguments)
+    {
+        using var deadline = new CancellationTokenSource(HarnessOptions.Within);
+        var request = new AdminRequest { RequestId = 1, Command = command };
+        request.Arguments.Add(arguments);
+        await connection.SendAsync(new Frame { ProtocolVersion = ProtocolVersion.Current, AdminRequest = request }, deadline.Token);
+        var read = await connection.ReadAsync(deadline.Token);
+        return read.IsFrame ? read.Frame! : throw new TestKitAssertionException($"Expected an answer to '{command}', got {read}.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Node.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left behind in the temporary folder; harmless.
+        }
+    }
+}
