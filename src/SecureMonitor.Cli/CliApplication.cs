@@ -15,8 +15,7 @@ public static class CliApplication
             "SecureMonitor: secure host monitoring. Watchers sample every host and send sealed alerts " +
             "over mutual TLS 1.3 to a monitor cluster that correlates them into incidents.");
         root.Subcommands.Add(MonitorCommand.Create());
-        root.Subcommands.Add(NotYetAvailableCommand.Create("watcher",
-            "Run the watcher agent on this host: samplers, thresholds and the sealed sender.", issue: 4));
+        root.Subcommands.Add(WatcherCommand.Create());
         root.Subcommands.Add(NotYetAvailableCommand.Create("admin",
             "Operator console for a monitor cluster, over mutual TLS with an admin certificate.", issue: 7));
         root.Subcommands.Add(PkiCommand.Create());

@@ -5,7 +5,6 @@ namespace SecureMonitor.Cli.Tests;
 public sealed class NotYetAvailableTests
 {
     [Theory]
-    [InlineData("watcher", "--identity", "x")]
     [InlineData("admin", "status")]
     [InlineData("simulate")]
     [InlineData("demo")]

@@ -1,0 +1,41 @@
+using SecureMonitor.Protocol.Wire;
+using SecureMonitor.Watcher.Spool;
+
+namespace SecureMonitor.Watcher.Delivery;
+
+/// <summary>Seal, spool and deliver this message (an alert, resolution or control reply).</summary>
+public sealed record Deliver(SpoolRecordKind Kind, WatcherMessage Message);
+
+/// <summary>The newest samples, carried by the next heartbeat.</summary>
+public sealed record LatestMetrics(IReadOnlyDictionary<string, double> Values);
+
+/// <summary>The monitor pushed new threshold rules (already verified and opened).</summary>
+public sealed record ThresholdUpdateReceived(ThresholdUpdate Update);
+
+/// <summary>Asks the sender how delivery stands (for status and tests).</summary>
+public sealed record GetDeliveryStatus
+{
+    public static readonly GetDeliveryStatus Instance = new();
+}
+
+public sealed record DeliveryStatus(bool Connected, string? Endpoint, int Pending, long Delivered, long DroppedHeartbeats,
+    long RefusedAlerts, long RejectedByMonitor, ulong LastSequence);
+
+// Internal to the sender: timers and events from its connection task.
+internal sealed record HeartbeatDue
+{
+    public static readonly HeartbeatDue Instance = new();
+}
+
+internal sealed record ConnectDue
+{
+    public static readonly ConnectDue Instance = new();
+}
+
+internal sealed record LinkConnected(MonitorLink Link);
+
+internal sealed record LinkFailed(string Endpoint, string Reason);
+
+internal sealed record LinkFrame(MonitorLink Link, Frame Frame);
+
+internal sealed record LinkClosed(MonitorLink Link, string Reason);

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Configuration;
+using SecureMonitor.Configuration;
+using SecureMonitor.Transport;
+
+namespace SecureMonitor.Watcher;
+
+/// <summary>Settings of a watcher, read from the <c>watcher</c> and <c>transport</c> sections of
+/// watcher.conf (each setting is documented there).</summary>
+public sealed record WatcherOptions
+{
+    public required string IdentityDirectory { get; init; }
+    public required IReadOnlyList<MonitorEndpoint> Monitors { get; init; }
+    public required string DataDirectory { get; init; }
+    public TimeSpan SamplingInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public string ProcRoot { get; init; } = "/proc";
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public long SpoolMaxBytes { get; init; } = 64L * 1024 * 1024;
+    public TimeSpan MinBackoff { get; init; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+    public int MaxFrameBytes { get; init; } = 64 * 1024;
+
+    /// <summary>Threshold rules as written in the configuration (key/value per rule), validated by
+    /// the rule set when the watcher starts.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Thresholds { get; init; } = [];
+
+    public static WatcherOptions FromConfiguration(IConfiguration configuration) => new()
+    {
+        IdentityDirectory = configuration.GetRequiredString("watcher:identity-dir"),
+        Monitors = ReadMonitors(configuration, "watcher:monitors"),
+        DataDirectory = configuration.GetRequiredString("watcher:data-dir"),
+        SamplingInterval = configuration.GetDuration("watcher:sampling:interval", TimeSpan.FromSeconds(1)),
+        ProcRoot = configuration["watcher:sampling:proc-root"] ?? "/proc",
+        HeartbeatInterval = configuration.GetDuration("watcher:heartbeat-interval", TimeSpan.FromSeconds(5)),
+        SpoolMaxBytes = configuration.GetSize("watcher:spool:max-size", 64L * 1024 * 1024),
+        MinBackoff = configuration.GetDuration("watcher:reconnect:min-backoff", TimeSpan.FromMilliseconds(250)),
+        MaxBackoff = configuration.GetDuration("watcher:reconnect:max-backoff", TimeSpan.FromSeconds(30)),
+        MaxFrameBytes = checked((int)configuration.GetSize("transport:max-frame-size", 64 * 1024)),
+        Thresholds = ReadThresholds(configuration.GetSection("watcher:thresholds")),
+    };
+
+    /// <summary>The monitors list: an array in HOCON, or one comma-separated string (as an
+    /// environment variable gives it).</summary>
+    private static IReadOnlyList<MonitorEndpoint> ReadMonitors(IConfiguration configuration, string key)
+    {
+        var section = configuration.GetSection(key);
+        var texts = section.Value is { } single
+            ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : section.GetChildren().Select(child => child.Value ?? "").ToArray();
+        if (texts.Length == 0)
+        {
+            throw new ConfigurationValueException(key, "", configuration.GetOrigin(key), "at least one monitor endpoint (HOST:PORT) is required");
+        }
+        var endpoints = new List<MonitorEndpoint>(texts.Length);
+        for (var index = 0; index < texts.Length; index++)
+        {
+            if (!MonitorEndpoint.TryParse(texts[index], out var endpoint, out var error))
+            {
+                var itemKey = section.Value is null ? $"{key}:{index}" : key;
+                throw new ConfigurationValueException(itemKey, texts[index], configuration.GetOrigin(itemKey), error);
+            }
+            endpoints.Add(endpoint);
+        }
+        return endpoints;
+    }
+
+    private static IReadOnlyList<IReadOnlyDictionary<string, string>> ReadThresholds(IConfigurationSection section) =>
+        [.. section.GetChildren().Select(rule => (IReadOnlyDictionary<string, string>)rule.GetChildren()
+            .Where(field => field.Value is not null)
+            .ToDictionary(field => field.Key, field => field.Value!, StringComparer.OrdinalIgnoreCase))];
+}
