@@ -26,6 +26,10 @@ public sealed partial class MemoryMessageSink(ILogger<MemoryMessageSink> log) : 
         var tally = _hosts.GetOrAdd(envelope.HostId, static _ => new HostTally());
         Interlocked.Increment(ref tally.Messages);
         Volatile.Write(ref tally.HighWaterMark, envelope.Sequence);
+        if (message.BodyCase == WatcherMessage.BodyOneofCase.ThresholdsApplied)
+        {
+            Volatile.Write(ref tally.ThresholdsRevision, (long)message.ThresholdsApplied.Revision);
+        }
         if (message.BodyCase == WatcherMessage.BodyOneofCase.Alert)
         {
             var alert = message.Alert;
@@ -45,6 +49,10 @@ public sealed partial class MemoryMessageSink(ILogger<MemoryMessageSink> log) : 
     /// <summary>How many messages from the host were accepted (each sequence once).</summary>
     public long AcceptedCount(string hostId) => _hosts.TryGetValue(hostId, out var tally) ? Interlocked.Read(ref tally.Messages) : 0;
 
+    /// <summary>The threshold rules revision the host last acknowledged having applied (0: none).</summary>
+    public long AppliedThresholdsRevision(string hostId) =>
+        _hosts.TryGetValue(hostId, out var tally) ? Volatile.Read(ref tally.ThresholdsRevision) : 0;
+
     /// <summary>The host's most recent alerts in the order they were accepted.</summary>
     public IReadOnlyList<ReceivedAlert> RecentAlerts(string hostId)
     {
@@ -61,6 +69,7 @@ public sealed partial class MemoryMessageSink(ILogger<MemoryMessageSink> log) : 
     private sealed class HostTally
     {
         public readonly Queue<ReceivedAlert> RecentAlerts = new();
+        public long ThresholdsRevision;
         public long Messages;
         public ulong HighWaterMark;
     }

@@ -18,16 +18,15 @@ namespace SecureMonitor.Monitor.Node;
 public sealed partial class MonitorNode : IAsyncDisposable
 {
     private readonly MonitorIdentity _identity;
-    private readonly FileKeyring _keyring;
     private readonly KeyringEnvelopeKeys _keys;
     private readonly SecureListener _listener;
     private readonly ILogger _log;
 
-    private MonitorNode(MonitorIdentity identity, FileKeyring keyring, KeyringEnvelopeKeys keys, SecureListener listener,
-        RejectionCounters rejections, ILogger log)
+    private MonitorNode(MonitorIdentity identity, KeyringEnvelopeKeys keys, SecureListener listener,
+        RejectionCounters rejections, WatcherSessions watchers, ILogger log)
     {
+        Watchers = watchers;
         _identity = identity;
-        _keyring = keyring;
         _keys = keys;
         _listener = listener;
         Rejections = rejections;
@@ -37,6 +36,9 @@ public sealed partial class MonitorNode : IAsyncDisposable
     public IPEndPoint Endpoint => _listener.LocalEndpoint;
 
     public RejectionCounters Rejections { get; }
+
+    /// <summary>Watchers connected now; push messages (threshold rules) to them here.</summary>
+    public WatcherSessions Watchers { get; }
 
     public int OpenConnections => _listener.OpenConnections;
 
@@ -56,7 +58,8 @@ public sealed partial class MonitorNode : IAsyncDisposable
         var info = new MonitorNodeInfo(options.NodeId, options.Listen.ToString(), typeof(MonitorNode).Assembly.GetName().Version?.ToString(3) ?? "?",
             time.GetUtcNow());
         var admin = new AdminCommandHandler([new StatusCommand(info, rejections, time)]);
-        var handler = new MonitorSessionHandler(verifier, admin, rejections);
+        var sessions = new WatcherSessions();
+        var handler = new MonitorSessionHandler(verifier, admin, rejections, sessions, keys, time);
         var listener = new SecureListener(new SecureListenerOptions
         {
             Endpoint = options.Listen,
@@ -80,7 +83,7 @@ public sealed partial class MonitorNode : IAsyncDisposable
             throw;
         }
         LogStarted(log, options.NodeId, listener.LocalEndpoint, identity.Identity.Name, paths.Root, options.MaxFrameBytes);
-        return new MonitorNode(identity, keyring, keys, listener, rejections, log);
+        return new MonitorNode(identity, keys, listener, rejections, sessions, log);
     }
 
     public async ValueTask DisposeAsync()

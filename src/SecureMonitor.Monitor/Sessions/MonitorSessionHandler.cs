@@ -3,6 +3,7 @@ using SecureMonitor.Monitor.Security;
 using SecureMonitor.Monitor.Verification;
 using SecureMonitor.Pki;
 using SecureMonitor.Protocol;
+using SecureMonitor.Protocol.Sealing;
 using SecureMonitor.Protocol.Wire;
 using SecureMonitor.Transport.Listening;
 
@@ -12,12 +13,13 @@ namespace SecureMonitor.Monitor.Sessions;
 /// Decides by the certificate's role what a connection may do: watchers send sealed envelopes for
 /// their own host, admins run commands, viewers run read-only commands. Any other role is refused.
 /// </summary>
-public sealed class MonitorSessionHandler(EnvelopeVerifier verifier, AdminCommandHandler admin, RejectionCounters rejections)
+public sealed class MonitorSessionHandler(EnvelopeVerifier verifier, AdminCommandHandler admin, RejectionCounters rejections,
+    WatcherSessions sessions, IEnvelopeKeyProvider keys, TimeProvider time)
     : ISecureSessionHandler
 {
     public Task RunAsync(AuthenticatedConnection connection, CancellationToken stopping) => connection.Identity.Role switch
     {
-        CertificateRole.Watcher => new WatcherSession(connection, verifier, rejections).RunAsync(stopping),
+        CertificateRole.Watcher => new WatcherSession(connection, verifier, rejections, sessions, keys, time).RunAsync(stopping),
         CertificateRole.Admin or CertificateRole.Viewer => new AdminSession(connection, admin, rejections).RunAsync(stopping),
         _ => RefuseAsync(connection, stopping),
     };

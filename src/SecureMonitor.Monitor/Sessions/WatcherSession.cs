@@ -1,6 +1,7 @@
 using SecureMonitor.Monitor.Security;
 using SecureMonitor.Monitor.Verification;
 using SecureMonitor.Protocol;
+using SecureMonitor.Protocol.Sealing;
 using SecureMonitor.Protocol.Wire;
 using SecureMonitor.Transport.Listening;
 
@@ -12,12 +13,28 @@ namespace SecureMonitor.Monitor.Sessions;
 /// malformed, unknown version, a message its role may not send) close the connection; envelope
 /// rejections are answered and counted, and the connection stays up so honest traffic continues.
 /// </summary>
-internal sealed class WatcherSession(AuthenticatedConnection connection, EnvelopeVerifier verifier, RejectionCounters rejections)
+internal sealed class WatcherSession(AuthenticatedConnection connection, EnvelopeVerifier verifier, RejectionCounters rejections,
+    WatcherSessions sessions, IEnvelopeKeyProvider keys, TimeProvider time)
 {
     private readonly string _hostId = connection.Identity.HostId
         ?? throw new ArgumentException("A watcher connection needs a certificate that names its host.", nameof(connection));
+    private readonly SemaphoreSlim _pushLock = new(1, 1);
+    private uint _watcherKeyId;
+    private EnvelopeSealer? _sealer;
 
     public async Task RunAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await ServeAsync(stopping);
+        }
+        finally
+        {
+            sessions.Unregister(_hostId, this);
+        }
+    }
+
+    private async Task ServeAsync(CancellationToken stopping)
     {
         var context = new ConnectionContext(_hostId, connection.Identity.Remote);
         while (!stopping.IsCancellationRequested)
@@ -45,10 +62,15 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                     }
                     var mark = await verifier.HighWaterMarkAsync(_hostId, stopping);
                     await connection.SendAsync(Frames.Ack(0, AckStatus.Unspecified, mark), stopping);
+                    sessions.Register(_hostId, this);
                     break;
 
                 case Frame.BodyOneofCase.Envelope:
                     var outcome = await verifier.VerifyAsync(context, frame.Envelope, stopping);
+                    if (outcome.KeyId != 0)
+                    {
+                        Volatile.Write(ref _watcherKeyId, outcome.KeyId);
+                    }
                     await connection.SendAsync(outcome.Status switch
                     {
                         VerificationStatus.Accepted => Frames.Ack(outcome.Sequence, AckStatus.Accepted, outcome.HighWaterMark),
@@ -62,6 +84,46 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                         $"a watcher may not send {frame.BodyCase}", stopping);
                     return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Seals a message to this watcher under the key id it last sealed with (the one it certainly
+    /// holds) and sends it. Sequences are derived from the clock (microseconds since the epoch, kept
+    /// increasing) so they keep increasing across sessions and monitor restarts without state; the
+    /// sealer's random nonce prefix covers the rest.
+    /// </summary>
+    public async ValueTask<bool> PushAsync(MonitorMessage message, CancellationToken cancellationToken)
+    {
+        var keyId = Volatile.Read(ref _watcherKeyId);
+        if (keyId == 0)
+        {
+            return false;
+        }
+        await _pushLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_sealer?.Key.KeyId != keyId)
+            {
+                if (!keys.TryGetKey(_hostId, keyId, Direction.MonitorToWatcher, out var key, out _))
+                {
+                    return false;
+                }
+                _sealer = new EnvelopeSealer(key);
+            }
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var sequence = Math.Max(_sealer.LastSequence + 1, (ulong)now * 1000);
+            var sealedEnvelope = _sealer.Seal(sequence, now, message);
+            await connection.SendAsync(Frames.Envelope(sealedEnvelope), cancellationToken);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        finally
+        {
+            _pushLock.Release();
         }
     }
 

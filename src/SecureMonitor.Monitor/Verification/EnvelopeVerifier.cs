@@ -51,7 +51,7 @@ public sealed class EnvelopeVerifier(IEnvelopeKeyProvider keys, IVerifiedMessage
             {
                 rejections.Reject(hostId, RejectionReason.Replay,
                     $"sequence {opened.Sequence} already processed (high-water mark {state.Sequences.Committed})", connection.Remote);
-                return VerificationOutcome.Duplicate(opened.Sequence, state.Sequences.Committed);
+                return VerificationOutcome.Duplicate(opened.Sequence, state.Sequences.Committed, opened.KeyId);
             }
 
             WatcherMessage message;
@@ -74,7 +74,7 @@ public sealed class EnvelopeVerifier(IEnvelopeKeyProvider keys, IVerifiedMessage
 
             await sink.AcceptAsync(opened, message, cancellationToken);
             state.Sequences.Commit(opened.Sequence);
-            return VerificationOutcome.Accepted(opened.Sequence);
+            return VerificationOutcome.Accepted(opened.Sequence, opened.KeyId);
         }
         finally
         {

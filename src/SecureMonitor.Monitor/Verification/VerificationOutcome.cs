@@ -2,16 +2,18 @@ using SecureMonitor.Protocol;
 
 namespace SecureMonitor.Monitor.Verification;
 
-/// <summary>What happened to one sealed envelope.</summary>
-public readonly record struct VerificationOutcome(VerificationStatus Status, ulong Sequence, ulong HighWaterMark, RejectionReason Reason)
+/// <summary>What happened to one sealed envelope. <see cref="KeyId"/> is the key the watcher sealed
+/// with (0 when it did not verify): replies to it are sealed under the same key id.</summary>
+public readonly record struct VerificationOutcome(VerificationStatus Status, ulong Sequence, ulong HighWaterMark, RejectionReason Reason, uint KeyId)
 {
-    public static VerificationOutcome Accepted(ulong sequence) => new(VerificationStatus.Accepted, sequence, sequence, RejectionReason.None);
+    public static VerificationOutcome Accepted(ulong sequence, uint keyId) =>
+        new(VerificationStatus.Accepted, sequence, sequence, RejectionReason.None, keyId);
 
-    public static VerificationOutcome Duplicate(ulong sequence, ulong highWaterMark) =>
-        new(VerificationStatus.Duplicate, sequence, highWaterMark, RejectionReason.Replay);
+    public static VerificationOutcome Duplicate(ulong sequence, ulong highWaterMark, uint keyId) =>
+        new(VerificationStatus.Duplicate, sequence, highWaterMark, RejectionReason.Replay, keyId);
 
     public static VerificationOutcome Rejected(RejectionReason reason, ulong sequence = 0) =>
-        new(VerificationStatus.Rejected, sequence, 0, reason);
+        new(VerificationStatus.Rejected, sequence, 0, reason, 0);
 }
 
 public enum VerificationStatus
