@@ -36,6 +36,9 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
 
     private async Task ServeAsync(CancellationToken stopping)
     {
+        // Acknowledgements go through the write loop: a watcher resending its spool gets them
+        // batched into few TLS records instead of one write per envelope.
+        connection.StartWriteLoop();
         var context = new ConnectionContext(_hostId, connection.Identity.Remote);
         while (!stopping.IsCancellationRequested)
         {
@@ -61,7 +64,7 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                         return;
                     }
                     var mark = await verifier.HighWaterMarkAsync(_hostId, stopping);
-                    await connection.SendAsync(Frames.Ack(0, AckStatus.Unspecified, mark), stopping);
+                    await connection.EnqueueAsync(Frames.Ack(0, AckStatus.Unspecified, mark), stopping);
                     sessions.Register(_hostId, this);
                     break;
 
@@ -71,7 +74,7 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                     {
                         Volatile.Write(ref _watcherKeyId, outcome.KeyId);
                     }
-                    await connection.SendAsync(outcome.Status switch
+                    await connection.EnqueueAsync(outcome.Status switch
                     {
                         VerificationStatus.Accepted => Frames.Ack(outcome.Sequence, AckStatus.Accepted, outcome.HighWaterMark),
                         VerificationStatus.Duplicate => Frames.Ack(outcome.Sequence, AckStatus.Duplicate, outcome.HighWaterMark),
@@ -132,9 +135,9 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
         rejections.Reject(_hostId, reason, detail, connection.Identity.Remote);
         try
         {
-            await connection.SendAsync(Frames.Rejection(reason, reason.ToMetricName()), stopping);
+            await connection.EnqueueAsync(Frames.Rejection(reason, reason.ToMetricName()), stopping);
         }
-        catch (IOException)
+        catch (Exception error) when (error is IOException or System.Threading.Channels.ChannelClosedException)
         {
             // The peer may already be gone; the rejection is counted either way.
         }

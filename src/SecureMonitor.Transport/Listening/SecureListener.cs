@@ -114,7 +114,7 @@ public sealed partial class SecureListener : IAsyncDisposable
             await using var connection = new AuthenticatedConnection(tls, identity, _options.FrameLimits);
             await _handler.RunAsync(connection, stopping);
         }
-        catch (Exception error) when (error is IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception error) when (error is IOException or OperationCanceledException or ObjectDisposedException or System.Threading.Channels.ChannelClosedException)
         {
             // The peer went away or the node is stopping: an ordinary end of a connection.
         }
