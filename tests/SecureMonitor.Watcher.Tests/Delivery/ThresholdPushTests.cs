@@ -50,6 +50,21 @@ public sealed class ThresholdPushTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_watcher_fails_over_from_a_dead_monitor_endpoint_to_the_next_one()
+    {
+        await using var monitor = MonitorHarness.Start(_pki);
+        using var dead = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        dead.Start(); // takes a port, then refuses everything below
+        var deadPort = ((System.Net.IPEndPoint)dead.LocalEndpoint).Port;
+        dead.Stop();
+        var options = Options(monitor) with { Monitors = [new Transport.MonitorEndpoint("127.0.0.1", deadPort), monitor.Endpoint] };
+
+        await using var watcher = WatcherNode.Start(options, NullLoggerFactory.Instance, TimeProvider.System, Metrics);
+
+        await Eventually.WaitUntilAsync(() => monitor.Sink.AcceptedCount(Host) >= 1, () => "a heartbeat through the second endpoint");
+    }
+
+    [Fact]
     public async Task Rules_pushed_by_the_monitor_are_applied_persisted_acknowledged_and_change_when_the_watcher_alerts()
     {
         await using var monitor = MonitorHarness.Start(_pki);
