@@ -19,22 +19,25 @@ public sealed class KeyringEnvelopeKeys(IKeyring keyring, TimeProvider time) : I
 
     public bool TryGetKey(string hostId, uint keyId, Direction direction, [NotNullWhen(true)] out EnvelopeKey? key, out RejectionReason whyNot)
     {
-        key = null;
-        var lookup = keyring.Lookup(hostId, keyId, time.GetUtcNow());
-        whyNot = lookup.Status switch
+        var now = time.GetUtcNow();
+        if (_derived.TryGetValue((hostId, keyId, direction), out key))
         {
-            KeyLookupStatus.Found => RejectionReason.None,
-            KeyLookupStatus.UnknownHost => RejectionReason.UnknownHost,
-            KeyLookupStatus.UnknownKeyId => RejectionReason.UnknownKeyId,
-            KeyLookupStatus.KeyExpired => RejectionReason.KeyExpired,
-            KeyLookupStatus.Revoked => RejectionReason.Revoked,
-            _ => RejectionReason.UnknownKeyId,
-        };
+            // Hot path: the keys are derived already; only ask whether they are still acceptable.
+            whyNot = ReasonFor(keyring.Check(hostId, keyId, now));
+            if (whyNot == RejectionReason.None)
+            {
+                return true;
+            }
+            key = null;
+            return false;
+        }
+
+        var lookup = keyring.Lookup(hostId, keyId, now);
+        whyNot = ReasonFor(lookup.Status);
         if (lookup.Psk is not { } psk)
         {
             return false;
         }
-
         try
         {
             key = _derived.GetOrAdd((hostId, keyId, direction),
@@ -46,6 +49,16 @@ public sealed class KeyringEnvelopeKeys(IKeyring keyring, TimeProvider time) : I
         }
         return true;
     }
+
+    private static RejectionReason ReasonFor(KeyLookupStatus status) => status switch
+    {
+        KeyLookupStatus.Found => RejectionReason.None,
+        KeyLookupStatus.UnknownHost => RejectionReason.UnknownHost,
+        KeyLookupStatus.UnknownKeyId => RejectionReason.UnknownKeyId,
+        KeyLookupStatus.KeyExpired => RejectionReason.KeyExpired,
+        KeyLookupStatus.Revoked => RejectionReason.Revoked,
+        _ => RejectionReason.UnknownKeyId,
+    };
 
     public void Dispose()
     {

@@ -47,6 +47,8 @@ public sealed class FileKeyring : IKeyring, IRevocationList
 
     public KeyLookup Lookup(string hostId, uint keyId, DateTimeOffset now) => CurrentSnapshot().Keyring.Lookup(hostId, keyId, now);
 
+    public KeyLookupStatus Check(string hostId, uint keyId, DateTimeOffset now) => CurrentSnapshot().Keyring.Check(hostId, keyId, now);
+
     public bool IsRevoked(string serialNumber) => CurrentSnapshot().Revocations.IsRevoked(serialNumber);
 
     /// <summary>Reloads both files now, whether they changed or not.</summary>

@@ -26,14 +26,30 @@ public sealed class Keyring : IKeyring
 
     public KeyLookup Lookup(string hostId, uint keyId, DateTimeOffset now)
     {
-        if (!hosts.TryGetValue(hostId, out var keys)) return KeyLookup.Rejected(KeyLookupStatus.UnknownHost);
-        var key = keys.FirstOrDefault(candidate => candidate.KeyId == keyId);
-        if (key is null) return KeyLookup.Rejected(KeyLookupStatus.UnknownKeyId);
-        return key.StateAt(now) switch
+        var status = Check(hostId, keyId, now, out var key);
+        return status == KeyLookupStatus.Found ? KeyLookup.Found(key!.KeyBytes) : KeyLookup.Rejected(status);
+    }
+
+    public KeyLookupStatus Check(string hostId, uint keyId, DateTimeOffset now) => Check(hostId, keyId, now, out _);
+
+    private KeyLookupStatus Check(string hostId, uint keyId, DateTimeOffset now, out KeyringKey? found)
+    {
+        found = null;
+        if (!hosts.TryGetValue(hostId, out var keys)) return KeyLookupStatus.UnknownHost;
+        foreach (var candidate in keys)
         {
-            KeyState.Current or KeyState.Retiring => KeyLookup.Found(key.KeyBytes),
-            KeyState.Expired => KeyLookup.Rejected(KeyLookupStatus.KeyExpired),
-            _ => KeyLookup.Rejected(KeyLookupStatus.Revoked),
+            if (candidate.KeyId == keyId)
+            {
+                found = candidate;
+                break;
+            }
+        }
+        if (found is null) return KeyLookupStatus.UnknownKeyId;
+        return found.StateAt(now) switch
+        {
+            KeyState.Current or KeyState.Retiring => KeyLookupStatus.Found,
+            KeyState.Expired => KeyLookupStatus.KeyExpired,
+            _ => KeyLookupStatus.Revoked,
         };
     }
 
