@@ -1,0 +1,3 @@
+global using SecureMonitor.Storage.Tests.Support;
+global using Xunit;
+global using static SecureMonitor.Storage.Tests.Support.Messages;

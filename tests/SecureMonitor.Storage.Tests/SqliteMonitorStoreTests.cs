@@ -1,0 +1,113 @@
+using Microsoft.Data.Sqlite;
+using SecureMonitor.Storage.Sqlite;
+
+namespace SecureMonitor.Storage.Tests;
+
+/// <summary>The store contract on SQLite (a temp file per test), plus what only SQLite has.</summary>
+public sealed class SqliteMonitorStoreTests : MonitorStoreContractTests
+{
+    private readonly TempDirectory _dir = new();
+
+    // Small prune batches so the contract's prune tests cross batch boundaries.
+    private SqliteMonitorStoreOptions Options => new() { DataDirectory = _dir.Path, PruneBatchSize = 3, ReadConnections = 2 };
+
+    private string DatabasePath => Path.Combine(_dir.Path, SqliteMonitorStoreOptions.FileName);
+
+    protected override int LatestSchemaVersion => SqliteMigrations.Latest;
+
+    protected override Task<IMonitorStore> CreateStoreAsync() => Task.FromResult<IMonitorStore>(new SqliteMonitorStore(Options));
+
+    protected override Task<IMonitorStore> OpenSameDatabaseAsync() => Task.FromResult<IMonitorStore>(new SqliteMonitorStore(Options));
+
+    protected override Task ForceSchemaVersionAsync(int version)
+    {
+        Execute($"INSERT INTO schema_version (version, description, applied_at) VALUES ({version}, 'from a newer build', 0)");
+        return Task.CompletedTask;
+    }
+
+    protected override Task CleanupAsync()
+    {
+        _dir.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    [Fact]
+    public async Task The_database_is_one_file_named_monitor_db_in_the_data_directory()
+    {
+        var store = (SqliteMonitorStore)Store;
+
+        Assert.Equal(DatabasePath, store.DatabasePath);
+        Assert.True(File.Exists(DatabasePath));
+        Assert.Equal(LatestSchemaVersion, await store.GetSchemaVersionAsync());
+    }
+
+    [Fact]
+    public async Task Commits_are_durable_wal_with_full_synchronous_and_foreign_keys_on()
+    {
+        var store = (SqliteMonitorStore)Store;
+
+        Assert.Equal("wal", await store.ReadWriterPragmaAsync("journal_mode"));
+        Assert.Equal("2", await store.ReadWriterPragmaAsync("synchronous")); // 2 = FULL
+        Assert.Equal("1", await store.ReadWriterPragmaAsync("foreign_keys"));
+        Assert.Equal("5000", await store.ReadWriterPragmaAsync("busy_timeout"));
+    }
+
+    [Fact]
+    public async Task A_failed_migration_rolls_back_and_leaves_the_schema_at_the_previous_version()
+    {
+        using var dir = new TempDirectory();
+        SqliteMigration[] migrations =
+        [
+            new(1, "good", "CREATE TABLE one (x INTEGER) STRICT;"),
+            new(2, "bad", "CREATE TABLE two (x INTEGER) STRICT; INSERT INTO no_such_table VALUES (1);"),
+        ];
+        await using var store = new SqliteMonitorStore(new SqliteMonitorStoreOptions { DataDirectory = dir.Path }, migrations);
+
+        await Assert.ThrowsAsync<SqliteException>(() => store.MigrateAsync());
+
+        Assert.Equal(1, await store.GetSchemaVersionAsync());
+        await using var check = new SqliteMonitorStore(new SqliteMonitorStoreOptions { DataDirectory = dir.Path }, migrations[..1]);
+        Assert.Equal(new MigrationResult(1, 1), await check.MigrateAsync());
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(dir.Path, SqliteMonitorStoreOptions.FileName)};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = 'two'";
+        Assert.Equal(0L, command.ExecuteScalar());
+    }
+
+    [Theory]
+    [InlineData("hosts", "'{\"web-1\": true}'")]
+    [InlineData("hosts", "'[\"web-1\", null]'")]
+    [InlineData("evidence", "'[{\"at\": 1, \"host\": \"web-1\", \"kind\": \"alert\"}]'")]
+    [InlineData("evidence", "'[{\"at\": 1, \"host\": \"web-1\", \"kind\": \"alert\", \"detail\": \"x\", \"extra\": 1}]'")]
+    [InlineData("evidence", "'[{\"at\": \"1\", \"host\": \"web-1\", \"kind\": \"alert\", \"detail\": \"x\"}]'")]
+    public async Task Stored_incident_json_of_an_unexpected_shape_is_refused_rather_than_guessed(string column, string json)
+    {
+        var grant = await Store.TryAcquireLeaseAsync("node-a", "a:7801", TimeSpan.FromSeconds(10), T0);
+        await Store.UpsertIncidentAsync(new IncidentRecord("incident-1", IncidentState.Open, ["distributed"], T0, T0, null, null, null, null,
+            ["web-1"], ["cpu.percent"], [], 1, 0), new WriteFence(grant!.Epoch));
+        Execute($"UPDATE incidents SET {column} = {json}");
+
+        var error = await Assert.ThrowsAsync<StoredDataException>(() => Store.GetIncidentAsync("incident-1"));
+
+        Assert.Contains("incident-1", error.Message);
+    }
+
+    [Fact]
+    public async Task The_audit_log_cannot_be_updated_or_deleted_even_with_raw_sql()
+    {
+        await Store.AppendAuditAsync(new AuditRecord(T0, "CN=alice", "admin", "ack", "incident-1", "ok", true), fence: null);
+
+        Assert.Contains("append-only", Assert.Throws<SqliteException>(() => Execute("UPDATE audit_log SET result = 'forged'")).Message);
+        Assert.Contains("append-only", Assert.Throws<SqliteException>(() => Execute("DELETE FROM audit_log")).Message);
+    }
+}
