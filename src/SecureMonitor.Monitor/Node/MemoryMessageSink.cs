@@ -21,7 +21,7 @@ public sealed partial class MemoryMessageSink(ILogger<MemoryMessageSink> log) : 
     public ValueTask<ulong> HighWaterMarkAsync(string hostId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_hosts.TryGetValue(hostId, out var tally) ? Volatile.Read(ref tally.HighWaterMark) : 0UL);
 
-    public ValueTask AcceptAsync(OpenedEnvelope envelope, WatcherMessage message, CancellationToken cancellationToken)
+    public ValueTask<Task> AcceptAsync(OpenedEnvelope envelope, WatcherMessage message, CancellationToken cancellationToken)
     {
         var tally = _hosts.GetOrAdd(envelope.HostId, static _ => new HostTally());
         Interlocked.Increment(ref tally.Messages);
@@ -43,7 +43,7 @@ public sealed partial class MemoryMessageSink(ILogger<MemoryMessageSink> log) : 
             }
             LogAlert(log, envelope.HostId, envelope.Sequence, alert.RuleId, alert.Metric, alert.Severity, alert.State, alert.Value, alert.Threshold);
         }
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(Task.CompletedTask);
     }
 
     /// <summary>How many messages from the host were accepted (each sequence once).</summary>

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using SecureMonitor.Monitor.Security;
 using SecureMonitor.Monitor.Verification;
 using SecureMonitor.Protocol;
@@ -19,6 +20,10 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
     private readonly string _hostId = connection.Identity.HostId
         ?? throw new ArgumentException("A watcher connection needs a certificate that names its host.", nameof(connection));
     private readonly SemaphoreSlim _pushLock = new(1, 1);
+
+    // Replies in the order their envelopes arrived; each waits until its message is durable.
+    private readonly Channel<PendingReply> _replies = Channel.CreateBounded<PendingReply>(
+        new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private uint _watcherKeyId;
     private EnvelopeSealer? _sealer;
 
@@ -37,8 +42,24 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
     private async Task ServeAsync(CancellationToken stopping)
     {
         // Acknowledgements go through the write loop: a watcher resending its spool gets them
-        // batched into few TLS records instead of one write per envelope.
+        // batched into few TLS records instead of one write per envelope. The read loop never
+        // waits for the store: the reply pump does, in order.
         connection.StartWriteLoop();
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var pump = PumpRepliesAsync(abort);
+        try
+        {
+            await ReadLoopAsync(abort.Token);
+        }
+        finally
+        {
+            _replies.Writer.TryComplete();
+            await pump;
+        }
+    }
+
+    private async Task ReadLoopAsync(CancellationToken stopping)
+    {
         var context = new ConnectionContext(_hostId, connection.Identity.Remote);
         while (!stopping.IsCancellationRequested)
         {
@@ -64,7 +85,7 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                         return;
                     }
                     var mark = await verifier.HighWaterMarkAsync(_hostId, stopping);
-                    await connection.EnqueueAsync(Frames.Ack(0, AckStatus.Unspecified, mark), stopping);
+                    await ReplyAsync(Frames.Ack(0, AckStatus.Unspecified, mark), Task.CompletedTask, stopping);
                     sessions.Register(_hostId, this);
                     break;
 
@@ -74,12 +95,12 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                     {
                         Volatile.Write(ref _watcherKeyId, outcome.KeyId);
                     }
-                    await connection.EnqueueAsync(outcome.Status switch
+                    await ReplyAsync(outcome.Status switch
                     {
                         VerificationStatus.Accepted => Frames.Ack(outcome.Sequence, AckStatus.Accepted, outcome.HighWaterMark),
                         VerificationStatus.Duplicate => Frames.Ack(outcome.Sequence, AckStatus.Duplicate, outcome.HighWaterMark),
                         _ => Frames.Rejection(outcome.Reason, outcome.Reason.ToMetricName(), outcome.Sequence),
-                    }, stopping);
+                    }, outcome.Durable, stopping);
                     break;
 
                 default:
@@ -89,6 +110,38 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
             }
         }
     }
+
+    private ValueTask ReplyAsync(Frame frame, Task durable, CancellationToken stopping) =>
+        _replies.Writer.WriteAsync(new PendingReply(frame, durable), stopping);
+
+    /// <summary>Sends each reply once its message is durable. If a message cannot be stored, nothing
+    /// after it is acknowledged either: the connection is closed and the watcher resends.</summary>
+    private async Task PumpRepliesAsync(CancellationTokenSource abort)
+    {
+        try
+        {
+            await foreach (var reply in _replies.Reader.ReadAllAsync())
+            {
+                try
+                {
+                    await reply.Durable;
+                }
+                catch (Exception storeFailure) when (storeFailure is not OperationCanceledException)
+                {
+                    rejections.Reject(_hostId, RejectionReason.None, "message could not be stored; closing so the watcher resends", connection.Identity.Remote);
+                    await abort.CancelAsync();
+                    return;
+                }
+                await connection.EnqueueAsync(reply.Frame);
+            }
+        }
+        catch (Exception gone) when (gone is IOException or ChannelClosedException or OperationCanceledException)
+        {
+            await abort.CancelAsync(); // the peer is gone; stop reading too
+        }
+    }
+
+    private readonly record struct PendingReply(Frame Frame, Task Durable);
 
     /// <summary>
     /// Seals a message to this watcher under the key id it last sealed with (the one it certainly
@@ -135,9 +188,9 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
         rejections.Reject(_hostId, reason, detail, connection.Identity.Remote);
         try
         {
-            await connection.EnqueueAsync(Frames.Rejection(reason, reason.ToMetricName()), stopping);
+            await ReplyAsync(Frames.Rejection(reason, reason.ToMetricName()), Task.CompletedTask, stopping);
         }
-        catch (Exception error) when (error is IOException or System.Threading.Channels.ChannelClosedException)
+        catch (Exception error) when (error is IOException or ChannelClosedException or OperationCanceledException)
         {
             // The peer may already be gone; the rejection is counted either way.
         }

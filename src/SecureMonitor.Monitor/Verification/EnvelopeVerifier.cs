@@ -13,6 +13,8 @@ namespace SecureMonitor.Monitor.Verification;
 /// certificate's), then the sequence high-water mark (replay), then strict parsing of the payload.
 /// Each host is verified by one task at a time: the derived keys are not thread-safe and the
 /// sequence check and commit must not interleave, even if an attacker opens two connections.
+/// Storing is not awaited here (see <see cref="VerificationOutcome.Durable"/>), so a connection
+/// keeps verifying while earlier messages are committed in a batch.
 /// </summary>
 public sealed class EnvelopeVerifier(IEnvelopeKeyProvider keys, IVerifiedMessageSink sink, RejectionCounters rejections, int maxCiphertextBytes)
 {
@@ -72,13 +74,34 @@ public sealed class EnvelopeVerifier(IEnvelopeKeyProvider keys, IVerifiedMessage
                 return VerificationOutcome.Rejected(RejectionReason.Malformed, opened.Sequence);
             }
 
-            await sink.AcceptAsync(opened, message, cancellationToken);
+            // The mark moves when the message is queued, so a resend racing the commit is already
+            // a duplicate; if the commit fails, the host's mark is reloaded from the sink.
+            var durable = await sink.AcceptAsync(opened, message, cancellationToken);
             state.Sequences.Commit(opened.Sequence);
-            return VerificationOutcome.Accepted(opened.Sequence, opened.KeyId);
+            if (!durable.IsCompletedSuccessfully)
+            {
+                durable = ForgetOnFailureAsync(hostId, durable);
+            }
+            return VerificationOutcome.Accepted(opened.Sequence, opened.KeyId, durable);
         }
         finally
         {
             state.Gate.Release();
+        }
+    }
+
+    /// <summary>A message that could not be stored was never acknowledged: drop the host's cached
+    /// mark so the watcher's resend is accepted, not taken for a duplicate.</summary>
+    private async Task ForgetOnFailureAsync(string hostId, Task durable)
+    {
+        try
+        {
+            await durable;
+        }
+        catch
+        {
+            _hosts.TryRemove(hostId, out _);
+            throw;
         }
     }
 

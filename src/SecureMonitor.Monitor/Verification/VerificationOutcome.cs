@@ -3,17 +3,19 @@ using SecureMonitor.Protocol;
 namespace SecureMonitor.Monitor.Verification;
 
 /// <summary>What happened to one sealed envelope. <see cref="KeyId"/> is the key the watcher sealed
-/// with (0 when it did not verify): replies to it are sealed under the same key id.</summary>
-public readonly record struct VerificationOutcome(VerificationStatus Status, ulong Sequence, ulong HighWaterMark, RejectionReason Reason, uint KeyId)
+/// with (0 when it did not verify): replies to it are sealed under the same key id.
+/// <see cref="Durable"/> completes when an accepted message is stored; acknowledge only then.</summary>
+public readonly record struct VerificationOutcome(VerificationStatus Status, ulong Sequence, ulong HighWaterMark, RejectionReason Reason, uint KeyId,
+    Task Durable)
 {
-    public static VerificationOutcome Accepted(ulong sequence, uint keyId) =>
-        new(VerificationStatus.Accepted, sequence, sequence, RejectionReason.None, keyId);
+    public static VerificationOutcome Accepted(ulong sequence, uint keyId, Task durable) =>
+        new(VerificationStatus.Accepted, sequence, sequence, RejectionReason.None, keyId, durable);
 
     public static VerificationOutcome Duplicate(ulong sequence, ulong highWaterMark, uint keyId) =>
-        new(VerificationStatus.Duplicate, sequence, highWaterMark, RejectionReason.Replay, keyId);
+        new(VerificationStatus.Duplicate, sequence, highWaterMark, RejectionReason.Replay, keyId, Task.CompletedTask);
 
     public static VerificationOutcome Rejected(RejectionReason reason, ulong sequence = 0) =>
-        new(VerificationStatus.Rejected, sequence, 0, reason, 0);
+        new(VerificationStatus.Rejected, sequence, 0, reason, 0, Task.CompletedTask);
 }
 
 public enum VerificationStatus
