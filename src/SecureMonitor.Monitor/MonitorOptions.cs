@@ -1,6 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using SecureMonitor.Analysis.Correlation;
+using SecureMonitor.Analysis.Liveness;
 using SecureMonitor.Configuration;
+using SecureMonitor.Notifications;
 
 namespace SecureMonitor.Monitor;
 
@@ -17,6 +20,12 @@ public sealed record MonitorOptions
     public int MaxConnections { get; init; } = 20_000;
     public int TamperThreshold { get; init; } = 5;
     public TimeSpan TamperWindow { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan RenewInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public HostLivenessOptions Liveness { get; init; } = new();
+    public CorrelationOptions Correlation { get; init; } = new();
+    public TimeSpan AlertRetention { get; init; } = TimeSpan.FromDays(30);
+    public NotificationSettings Notifications { get; init; } = new();
 
     /// <summary>Reads the options; a bad value throws <see cref="ConfigurationValueException"/>
     /// naming the file, line and key.</summary>
@@ -31,7 +40,36 @@ public sealed record MonitorOptions
         MaxConnections = configuration.GetPositiveInt32("monitor:limits:max-connections", 20_000),
         TamperThreshold = configuration.GetPositiveInt32("monitor:security:tamper-threshold", 5),
         TamperWindow = configuration.GetDuration("monitor:security:tamper-window", TimeSpan.FromSeconds(60)),
+        LeaseDuration = configuration.GetDuration("monitor:cluster:lease-duration", TimeSpan.FromSeconds(5)),
+        RenewInterval = configuration.GetDuration("monitor:cluster:renew-interval", TimeSpan.FromSeconds(1)),
+        Liveness = new HostLivenessOptions
+        {
+            PhiUnreachable = configuration.GetPositiveInt32("monitor:liveness:phi-unreachable", 8),
+            DownAfter = configuration.GetDuration("monitor:liveness:down-after", TimeSpan.FromSeconds(30)),
+        },
+        Correlation = new CorrelationOptions
+        {
+            MinHosts = configuration.GetPositiveInt32("monitor:correlation:min-hosts", 3),
+            Window = configuration.GetDuration("monitor:correlation:window", TimeSpan.FromSeconds(30)),
+            StormAlerts = configuration.GetPositiveInt32("monitor:correlation:storm-alerts", 50),
+            QuietPeriod = configuration.GetDuration("monitor:correlation:quiet-period", TimeSpan.FromMinutes(2)),
+        },
+        AlertRetention = configuration.GetDuration("monitor:retention:alerts", TimeSpan.FromDays(30)),
+        Notifications = ReadNotifications(configuration),
     };
+
+    private static NotificationSettings ReadNotifications(IConfiguration configuration)
+    {
+        try
+        {
+            return NotificationSettings.Read(key => configuration[key]);
+        }
+        catch (FormatException error)
+        {
+            // The message names the setting, never its value (a URL may carry a secret).
+            throw new ConfigurationValueException("monitor:notify", "", configuration.GetOrigin("monitor:notify:webhook-url"), error.Message);
+        }
+    }
 
     /// <summary>Parses <c>ADDRESS:PORT</c> (port 0 picks a free port, for tests).</summary>
     public static IPEndPoint ParseEndpoint(string text)

@@ -19,15 +19,15 @@ public abstract class MonitorTestBase(ITestOutputHelper output) : IAsyncLifetime
         return pki;
     }
 
-    protected MonitorHarness StartMonitor(PkiFixture pki, MonitorHarnessOptions? options = null)
+    protected async Task<MonitorHarness> StartMonitorAsync(PkiFixture pki, MonitorHarnessOptions? options = null)
     {
-        var monitor = MonitorHarness.Start(pki, options ?? new MonitorHarnessOptions { Time = pki.Time });
+        var monitor = await MonitorHarness.StartAsync(pki, options ?? new MonitorHarnessOptions { Time = pki.Time });
         _monitors.Add(monitor);
         return monitor;
     }
 
     /// <summary>A PKI with the given watchers (system clock) and a node serving it.</summary>
-    protected MonitorHarness StartMonitorWithWatchers(params string[] watchers) => StartMonitor(NewPki(watchers));
+    protected Task<MonitorHarness> StartMonitorWithWatchersAsync(params string[] watchers) => StartMonitorAsync(NewPki(watchers));
 
     /// <summary>The node still serves honest traffic: a fresh connection of <paramref name="hostId"/>
     /// has an alert acknowledged as accepted.</summary>

@@ -62,9 +62,9 @@ internal sealed class LoopbackTransport : IAsyncDisposable
     }
 
     /// <summary>A full monitor node, as the CLI starts one: TLS, envelope verification, replay check, acks.</summary>
-    public (MonitorNode Node, MonitorEndpoint Endpoint) StartMonitorNode()
+    public async Task<(MonitorNode Node, MonitorEndpoint Endpoint)> StartMonitorNodeAsync()
     {
-        var node = MonitorNode.Start(new MonitorOptions
+        var node = await MonitorNode.StartAsync(new MonitorOptions
         {
             NodeId = "bench-node",
             Listen = new IPEndPoint(IPAddress.Loopback, 0),

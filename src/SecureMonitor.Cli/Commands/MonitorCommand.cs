@@ -35,11 +35,15 @@ public static class MonitorCommand
             MonitorNode node;
             try
             {
-                node = MonitorNode.Start(options, loggers, TimeProvider.System);
+                node = await MonitorNode.StartAsync(options, loggers, TimeProvider.System, cancellationToken: cancellation);
             }
             catch (PkiException error)
             {
                 throw new CliException($"cannot load the PKI: {error.Message} (create one with 'securemonitor pki init --dir DIR')", ExitCodes.DataError, error);
+            }
+            catch (MonitorStartException error)
+            {
+                throw new CliException($"cannot start: {error.Message}", ExitCodes.Failure, error);
             }
             catch (System.Net.Sockets.SocketException error)
             {
@@ -49,8 +53,8 @@ public static class MonitorCommand
             await using (node)
             {
                 var output = parse.InvocationConfiguration.Output;
-                output.WriteLine($"SecureMonitor monitor {options.NodeId}: role leader (single node), listening on {node.Endpoint} (TLS 1.3, mutual auth)");
-                output.WriteLine($"  PKI {options.PkiDirectory}; data {options.DataDirectory}. Ctrl-C stops.");
+                output.WriteLine($"SecureMonitor monitor {options.NodeId}: role leader (epoch {node.Fence.Epoch}), listening on {node.Endpoint} (TLS 1.3, mutual auth)");
+                output.WriteLine($"  PKI {options.PkiDirectory}; store {Path.Combine(options.DataDirectory, "monitor.db")}; notify {options.Notifications}. Ctrl-C stops.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellation);

@@ -21,11 +21,18 @@ public sealed partial class MemoryMessageSink(ILogger<MemoryMessageSink> log) : 
     public ValueTask<ulong> HighWaterMarkAsync(string hostId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_hosts.TryGetValue(hostId, out var tally) ? Volatile.Read(ref tally.HighWaterMark) : 0UL);
 
-    public ValueTask<Task> AcceptAsync(OpenedEnvelope envelope, WatcherMessage message, CancellationToken cancellationToken)
+    public ValueTask<AcceptedMessage> AcceptAsync(OpenedEnvelope envelope, WatcherMessage message, CancellationToken cancellationToken)
     {
-        var tally = _hosts.GetOrAdd(envelope.HostId, static _ => new HostTally());
+        Observe(envelope.HostId, envelope.Sequence, message);
+        return ValueTask.FromResult(AcceptedMessage.Stored);
+    }
+
+    /// <summary>Records a message accepted elsewhere (e.g. stored by the node's store), for tallies.</summary>
+    public void Observe(string hostId, ulong sequence, WatcherMessage message)
+    {
+        var tally = _hosts.GetOrAdd(hostId, static _ => new HostTally());
         Interlocked.Increment(ref tally.Messages);
-        Volatile.Write(ref tally.HighWaterMark, envelope.Sequence);
+        Volatile.Write(ref tally.HighWaterMark, sequence);
         if (message.BodyCase == WatcherMessage.BodyOneofCase.ThresholdsApplied)
         {
             Volatile.Write(ref tally.ThresholdsRevision, (long)message.ThresholdsApplied.Revision);
@@ -35,15 +42,14 @@ public sealed partial class MemoryMessageSink(ILogger<MemoryMessageSink> log) : 
             var alert = message.Alert;
             lock (tally.RecentAlerts)
             {
-                tally.RecentAlerts.Enqueue(new ReceivedAlert(envelope.Sequence, alert));
+                tally.RecentAlerts.Enqueue(new ReceivedAlert(sequence, alert));
                 if (tally.RecentAlerts.Count > RecentAlertsPerHost)
                 {
                     tally.RecentAlerts.Dequeue();
                 }
             }
-            LogAlert(log, envelope.HostId, envelope.Sequence, alert.RuleId, alert.Metric, alert.Severity, alert.State, alert.Value, alert.Threshold);
+            LogAlert(log, hostId, sequence, alert.RuleId, alert.Metric, alert.Severity, alert.State, alert.Value, alert.Threshold);
         }
-        return ValueTask.FromResult(Task.CompletedTask);
     }
 
     /// <summary>How many messages from the host were accepted (each sequence once).</summary>

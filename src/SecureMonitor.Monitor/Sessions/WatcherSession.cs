@@ -85,7 +85,7 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                         return;
                     }
                     var mark = await verifier.HighWaterMarkAsync(_hostId, stopping);
-                    await ReplyAsync(Frames.Ack(0, AckStatus.Unspecified, mark), Task.CompletedTask, stopping);
+                    await ReplyAsync(Frames.Ack(0, AckStatus.Unspecified, mark), AcceptedMessage.Stored, stopping);
                     sessions.Register(_hostId, this);
                     break;
 
@@ -100,7 +100,7 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                         VerificationStatus.Accepted => Frames.Ack(outcome.Sequence, AckStatus.Accepted, outcome.HighWaterMark),
                         VerificationStatus.Duplicate => Frames.Ack(outcome.Sequence, AckStatus.Duplicate, outcome.HighWaterMark),
                         _ => Frames.Rejection(outcome.Reason, outcome.Reason.ToMetricName(), outcome.Sequence),
-                    }, outcome.Durable, stopping);
+                    }, outcome.Storage, stopping);
                     break;
 
                 default:
@@ -111,8 +111,8 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
         }
     }
 
-    private ValueTask ReplyAsync(Frame frame, Task durable, CancellationToken stopping) =>
-        _replies.Writer.WriteAsync(new PendingReply(frame, durable), stopping);
+    private ValueTask ReplyAsync(Frame frame, AcceptedMessage storage, CancellationToken stopping) =>
+        _replies.Writer.WriteAsync(new PendingReply(frame, storage), stopping);
 
     /// <summary>Sends each reply once its message is durable. If a message cannot be stored, nothing
     /// after it is acknowledged either: the connection is closed and the watcher resends.</summary>
@@ -124,7 +124,8 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
             {
                 try
                 {
-                    await reply.Durable;
+                    await reply.Storage.Durable;
+                    reply.Storage.AfterDurable?.Invoke();
                 }
                 catch (Exception storeFailure) when (storeFailure is not OperationCanceledException)
                 {
@@ -141,7 +142,7 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
         }
     }
 
-    private readonly record struct PendingReply(Frame Frame, Task Durable);
+    private readonly record struct PendingReply(Frame Frame, AcceptedMessage Storage);
 
     /// <summary>
     /// Seals a message to this watcher under the key id it last sealed with (the one it certainly
@@ -188,7 +189,7 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
         rejections.Reject(_hostId, reason, detail, connection.Identity.Remote);
         try
         {
-            await ReplyAsync(Frames.Rejection(reason, reason.ToMetricName()), Task.CompletedTask, stopping);
+            await ReplyAsync(Frames.Rejection(reason, reason.ToMetricName()), AcceptedMessage.Stored, stopping);
         }
         catch (Exception error) when (error is IOException or ChannelClosedException or OperationCanceledException)
         {

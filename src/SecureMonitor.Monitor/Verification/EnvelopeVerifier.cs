@@ -13,7 +13,7 @@ namespace SecureMonitor.Monitor.Verification;
 /// certificate's), then the sequence high-water mark (replay), then strict parsing of the payload.
 /// Each host is verified by one task at a time: the derived keys are not thread-safe and the
 /// sequence check and commit must not interleave, even if an attacker opens two connections.
-/// Storing is not awaited here (see <see cref="VerificationOutcome.Durable"/>), so a connection
+/// Storing is not awaited here (see <see cref="VerificationOutcome.Storage"/>), so a connection
 /// keeps verifying while earlier messages are committed in a batch.
 /// </summary>
 public sealed class EnvelopeVerifier(IEnvelopeKeyProvider keys, IVerifiedMessageSink sink, RejectionCounters rejections, int maxCiphertextBytes)
@@ -76,13 +76,13 @@ public sealed class EnvelopeVerifier(IEnvelopeKeyProvider keys, IVerifiedMessage
 
             // The mark moves when the message is queued, so a resend racing the commit is already
             // a duplicate; if the commit fails, the host's mark is reloaded from the sink.
-            var durable = await sink.AcceptAsync(opened, message, cancellationToken);
+            var accepted = await sink.AcceptAsync(opened, message, cancellationToken);
             state.Sequences.Commit(opened.Sequence);
-            if (!durable.IsCompletedSuccessfully)
+            if (!accepted.Durable.IsCompletedSuccessfully)
             {
-                durable = ForgetOnFailureAsync(hostId, durable);
+                accepted = accepted with { Durable = ForgetOnFailureAsync(hostId, accepted.Durable) };
             }
-            return VerificationOutcome.Accepted(opened.Sequence, opened.KeyId, durable);
+            return VerificationOutcome.Accepted(opened.Sequence, opened.KeyId, accepted);
         }
         finally
         {

@@ -14,7 +14,16 @@ public interface IVerifiedMessageSink
     /// node recognises resends as duplicates.</summary>
     ValueTask<ulong> HighWaterMarkAsync(string hostId, CancellationToken cancellationToken);
 
-    /// <summary>Takes the message (waiting only while the sink's bounded queue is full) and returns
-    /// a task that completes when it is durable, or faults if it could not be stored.</summary>
-    ValueTask<Task> AcceptAsync(OpenedEnvelope envelope, WatcherMessage message, CancellationToken cancellationToken);
+    /// <summary>Takes the message (waiting only while the sink's bounded queue is full).</summary>
+    ValueTask<AcceptedMessage> AcceptAsync(OpenedEnvelope envelope, WatcherMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A message handed to the sink: <see cref="Durable"/> completes when it is stored (or faults), and
+/// the connection then runs <see cref="AfterDurable"/> (e.g. telling the host's actor), in the order
+/// the messages arrived, which completion callbacks alone would not keep.
+/// </summary>
+public readonly record struct AcceptedMessage(Task Durable, Action? AfterDurable)
+{
+    public static readonly AcceptedMessage Stored = new(Task.CompletedTask, null);
 }

@@ -4,18 +4,18 @@ namespace SecureMonitor.Monitor.Verification;
 
 /// <summary>What happened to one sealed envelope. <see cref="KeyId"/> is the key the watcher sealed
 /// with (0 when it did not verify): replies to it are sealed under the same key id.
-/// <see cref="Durable"/> completes when an accepted message is stored; acknowledge only then.</summary>
+/// <see cref="Storage"/> says when an accepted message is stored; acknowledge only then.</summary>
 public readonly record struct VerificationOutcome(VerificationStatus Status, ulong Sequence, ulong HighWaterMark, RejectionReason Reason, uint KeyId,
-    Task Durable)
+    AcceptedMessage Storage)
 {
-    public static VerificationOutcome Accepted(ulong sequence, uint keyId, Task durable) =>
-        new(VerificationStatus.Accepted, sequence, sequence, RejectionReason.None, keyId, durable);
+    public static VerificationOutcome Accepted(ulong sequence, uint keyId, AcceptedMessage storage) =>
+        new(VerificationStatus.Accepted, sequence, sequence, RejectionReason.None, keyId, storage);
 
     public static VerificationOutcome Duplicate(ulong sequence, ulong highWaterMark, uint keyId) =>
-        new(VerificationStatus.Duplicate, sequence, highWaterMark, RejectionReason.Replay, keyId, Task.CompletedTask);
+        new(VerificationStatus.Duplicate, sequence, highWaterMark, RejectionReason.Replay, keyId, AcceptedMessage.Stored);
 
     public static VerificationOutcome Rejected(RejectionReason reason, ulong sequence = 0) =>
-        new(VerificationStatus.Rejected, sequence, 0, reason, 0, Task.CompletedTask);
+        new(VerificationStatus.Rejected, sequence, 0, reason, 0, AcceptedMessage.Stored);
 }
 
 public enum VerificationStatus

@@ -31,6 +31,13 @@ public sealed record MonitorHarnessOptions
     /// after a watcher that was configured to dial it.</summary>
     public int Port { get; init; }
 
+    /// <summary>A data directory to reuse (a restarted node); kept on dispose. Null: a fresh
+    /// temporary one, deleted on dispose.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>DoS correlation settings (defaults: the product's).</summary>
+    public SecureMonitor.Analysis.Correlation.CorrelationOptions Correlation { get; init; } = new();
+
     /// <summary>Bound of every wait the harness and its connections do (real time).</summary>
     public TimeSpan Within { get; init; } = Eventually.DefaultWithin;
 }
@@ -84,10 +91,10 @@ public sealed class MonitorHarness : IAsyncDisposable
     public LogCapture Logs { get; }
 
     /// <summary>Starts a node on the fixture's PKI directory.</summary>
-    public static MonitorHarness Start(PkiFixture pki, MonitorHarnessOptions? options = null)
+    public static async Task<MonitorHarness> StartAsync(PkiFixture pki, MonitorHarnessOptions? options = null)
     {
         options ??= new MonitorHarnessOptions();
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "smdata-" + Guid.NewGuid().ToString("N"));
+        var dataDirectory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "smdata-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         var monitorOptions = new MonitorOptions
         {
@@ -99,18 +106,26 @@ public sealed class MonitorHarness : IAsyncDisposable
             HandshakeTimeout = options.HandshakeTimeout,
             TamperThreshold = options.TamperThreshold,
             TamperWindow = options.TamperWindow,
+            Correlation = options.Correlation,
         };
         var logs = new LogCapture();
         var sink = new MemoryMessageSink(new Microsoft.Extensions.Logging.Logger<MemoryMessageSink>(logs));
         var alerts = new RecordingSecurityAlertSink();
         try
         {
-            var node = MonitorNode.Start(monitorOptions, logs, options.Time, sink, alerts);
+            var node = await MonitorNode.StartAsync(monitorOptions, logs, options.Time, new MonitorNodeHooks
+            {
+                OnStored = stored => sink.Observe(stored.HostId, stored.Sequence, stored.Message),
+                SecurityAlerts = alerts,
+            });
             return new MonitorHarness(pki, options, monitorOptions, node, sink, alerts, logs, dataDirectory);
         }
         catch
         {
-            Directory.Delete(dataDirectory, recursive: true);
+            if (options.DataDirectory is null)
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
             throw;
         }
     }
@@ -159,7 +174,10 @@ public sealed class MonitorHarness : IAsyncDisposable
         await Node.DisposeAsync();
         try
         {
-            Directory.Delete(_dataDirectory, recursive: true);
+            if (HarnessOptions.DataDirectory is null)
+            {
+                Directory.Delete(_dataDirectory, recursive: true);
+            }
         }
         catch (IOException)
         {

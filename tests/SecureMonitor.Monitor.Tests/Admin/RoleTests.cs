@@ -9,7 +9,7 @@ public sealed class RoleTests(ITestOutputHelper output) : MonitorTestBase(output
     [Fact]
     public async Task A_watcher_certificate_cannot_run_admin_commands()
     {
-        var monitor = StartMonitorWithWatchers("web-01");
+        var monitor = await StartMonitorWithWatchersAsync("web-01");
         await using var watcher = await monitor.ConnectWatcherAsync("web-01");
 
         await watcher.SendAsync(new Frame
@@ -28,7 +28,7 @@ public sealed class RoleTests(ITestOutputHelper output) : MonitorTestBase(output
     [Fact]
     public async Task An_admin_certificate_gets_the_status_of_the_node()
     {
-        var monitor = StartMonitorWithWatchers("web-01");
+        var monitor = await StartMonitorWithWatchersAsync("web-01");
         await using var admin = await monitor.ConnectAsync(monitor.Pki.LoadAdmin());
 
         var reply = await monitor.RunAdminCommandAsync(admin, "status");
@@ -41,7 +41,7 @@ public sealed class RoleTests(ITestOutputHelper output) : MonitorTestBase(output
     [Fact]
     public async Task A_viewer_certificate_gets_the_status_too_since_it_only_reads()
     {
-        var monitor = StartMonitor(NewPki(watchers: ["web-01"], viewers: ["victor"]));
+        var monitor = await StartMonitorAsync(NewPki(watchers: ["web-01"], viewers: ["victor"]));
         await using var viewer = await monitor.ConnectAsync(monitor.Pki.LoadAdmin("victor"));
 
         var reply = await monitor.RunAdminCommandAsync(viewer, "status");
@@ -54,7 +54,7 @@ public sealed class RoleTests(ITestOutputHelper output) : MonitorTestBase(output
     [Fact]
     public async Task An_admin_connection_may_not_send_envelopes()
     {
-        var monitor = StartMonitorWithWatchers("web-01");
+        var monitor = await StartMonitorWithWatchersAsync("web-01");
         var watcherKey = monitor.Pki.LoadWatcher("web-01").Psk!;
         await using var admin = await monitor.ConnectAsync(monitor.Pki.LoadAdmin());
         // Even with a watcher's key in hand, an admin certificate does not speak for a host.

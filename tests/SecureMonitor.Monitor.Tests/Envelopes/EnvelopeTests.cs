@@ -16,7 +16,7 @@ public sealed class EnvelopeTests(ITestOutputHelper output) : MonitorTestBase(ou
     [Fact]
     public async Task A_good_alert_is_acknowledged_as_accepted_and_processed_once()
     {
-        var monitor = StartMonitorWithWatchers("web-01");
+        var monitor = await StartMonitorWithWatchersAsync("web-01");
         await using var watcher = await monitor.ConnectWatcherAsync("web-01");
         var envelope = watcher.Seal(TestWatcherConnection.SampleAlert());
 
@@ -31,7 +31,7 @@ public sealed class EnvelopeTests(ITestOutputHelper output) : MonitorTestBase(ou
     [Fact]
     public async Task A_bit_flipped_anywhere_in_the_sealed_envelope_is_refused_counted_and_the_connection_keeps_working()
     {
-        var monitor = StartMonitorWithWatchers("web-01");
+        var monitor = await StartMonitorWithWatchersAsync("web-01");
         await using var watcher = await monitor.ConnectWatcherAsync("web-01");
         var original = watcher.Seal(TestWatcherConnection.SampleAlert());
         var flips = BitFlips(original).ToList();
@@ -63,7 +63,7 @@ public sealed class EnvelopeTests(ITestOutputHelper output) : MonitorTestBase(ou
     [Fact]
     public async Task A_replayed_envelope_is_acknowledged_as_a_duplicate_and_not_processed_again()
     {
-        var monitor = StartMonitorWithWatchers("web-01");
+        var monitor = await StartMonitorWithWatchersAsync("web-01");
         await using var watcher = await monitor.ConnectWatcherAsync("web-01");
         var envelope = watcher.Seal(TestWatcherConnection.SampleAlert());
 

@@ -6,7 +6,7 @@ public sealed class HostBindingTests(ITestOutputHelper output) : MonitorTestBase
     [Fact]
     public async Task An_envelope_for_another_host_sealed_with_that_hosts_key_is_refused_as_host_mismatch()
     {
-        var monitor = StartMonitorWithWatchers("web-01", "web-02");
+        var monitor = await StartMonitorWithWatchersAsync("web-01", "web-02");
         var otherHost = monitor.Pki.LoadWatcher("web-02");
         await using var watcher = await monitor.ConnectWatcherAsync("web-01");
 
@@ -26,7 +26,7 @@ public sealed class HostBindingTests(ITestOutputHelper output) : MonitorTestBase
     [Fact]
     public async Task A_hello_naming_another_host_is_refused_and_the_connection_closed()
     {
-        var monitor = StartMonitorWithWatchers("web-01", "web-02");
+        var monitor = await StartMonitorWithWatchersAsync("web-01", "web-02");
         await using var watcher = await monitor.ConnectWatcherAsync("web-01", hello: false);
 
         await watcher.SendAsync(Frames.Hello("web-02", TestWatcherConnection.AgentVersion));

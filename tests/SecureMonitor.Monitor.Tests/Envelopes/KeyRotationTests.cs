@@ -11,7 +11,7 @@ public sealed class KeyRotationTests(ITestOutputHelper output) : MonitorTestBase
         // The certificates and the TLS validation use this clock too: start it at the real time.
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         var pki = NewPki(watchers: ["web-01"], time: clock);
-        var monitor = StartMonitor(pki);
+        var monitor = await StartMonitorAsync(pki);
         await using var watcher = await monitor.ConnectWatcherAsync("web-01");
         var oldKey = watcher.Psk;
         await watcher.SendAlertAsync("before-rotation");

@@ -12,7 +12,7 @@ public sealed class HandshakeRefusalTests(ITestOutputHelper output) : MonitorTes
     [Fact]
     public async Task A_client_without_a_certificate_is_refused_counted_and_the_node_keeps_serving()
     {
-        var monitor = StartMonitorWithWatchers("web-01");
+        var monitor = await StartMonitorWithWatchersAsync("web-01");
 
         var attempt = await HostilePeers.AttemptTlsAsync(monitor.IPEndPoint, clientCertificate: null, SslProtocols.Tls13);
 
@@ -26,7 +26,7 @@ public sealed class HandshakeRefusalTests(ITestOutputHelper output) : MonitorTes
     [Fact]
     public async Task A_certificate_from_another_CA_is_refused_even_when_it_names_a_known_host()
     {
-        var monitor = StartMonitorWithWatchers("web-01");
+        var monitor = await StartMonitorWithWatchersAsync("web-01");
         var impostorPki = NewPki(watchers: ["web-01"], caName: "impostor");
         var impostor = impostorPki.LoadWatcher("web-01");
 
@@ -46,7 +46,7 @@ public sealed class HandshakeRefusalTests(ITestOutputHelper output) : MonitorTes
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         var pki = NewPki(watchers: ["web-01", "web-02"], time: clock);
-        var monitor = StartMonitor(pki);
+        var monitor = await StartMonitorAsync(pki);
         var revoked = pki.LoadWatcher("web-01");
         await using var openBeforeRevocation = await monitor.ConnectWatcherAsync(revoked);
         await openBeforeRevocation.SendAlertAsync();
@@ -68,7 +68,7 @@ public sealed class HandshakeRefusalTests(ITestOutputHelper output) : MonitorTes
     public async Task The_monitors_own_certificate_is_refused_as_a_client_since_it_is_not_a_client_certificate()
     {
         var pki = NewPki(watchers: ["web-01"]);
-        var monitor = StartMonitor(pki);
+        var monitor = await StartMonitorAsync(pki);
         using var monitorCertificate = X509Certificate2.CreateFromPemFile(pki.Paths.MonitorCertificate, pki.Paths.MonitorKey);
 
         var attempt = await HostilePeers.AttemptTlsAsync(monitor.IPEndPoint, monitorCertificate, SslProtocols.Tls13);
@@ -84,7 +84,7 @@ public sealed class HandshakeRefusalTests(ITestOutputHelper output) : MonitorTes
     public async Task A_TLS_12_only_client_is_refused_even_with_a_good_certificate()
     {
         var pki = NewPki(watchers: ["web-01"]);
-        var monitor = StartMonitor(pki);
+        var monitor = await StartMonitorAsync(pki);
 
         var attempt = await HostilePeers.AttemptTlsAsync(monitor.IPEndPoint, pki.LoadWatcher("web-01").Certificate, SslProtocols.Tls12);
 

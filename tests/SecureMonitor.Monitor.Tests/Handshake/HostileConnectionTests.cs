@@ -11,7 +11,7 @@ public sealed class HostileConnectionTests(ITestOutputHelper output) : MonitorTe
     [Fact]
     public async Task A_plaintext_HTTP_request_is_refused_closed_and_counted_while_watchers_are_served()
     {
-        var monitor = StartMonitorWithWatchers("web-01", "web-02");
+        var monitor = await StartMonitorWithWatchersAsync("web-01", "web-02");
         await using var before = await monitor.ConnectWatcherAsync("web-01");
         await before.SendAlertAsync();
 
@@ -26,7 +26,7 @@ public sealed class HostileConnectionTests(ITestOutputHelper output) : MonitorTe
     [Fact]
     public async Task A_connection_that_sends_nothing_is_closed_after_the_handshake_timeout_and_counted()
     {
-        var monitor = StartMonitorWithWatchers("web-01", "web-02");
+        var monitor = await StartMonitorWithWatchersAsync("web-01", "web-02");
         await using var before = await monitor.ConnectWatcherAsync("web-01");
         await before.SendAlertAsync();
 
@@ -42,7 +42,7 @@ public sealed class HostileConnectionTests(ITestOutputHelper output) : MonitorTe
     [Fact]
     public async Task Sixty_four_KiB_of_random_bytes_are_refused_closed_and_counted_while_watchers_are_served()
     {
-        var monitor = StartMonitorWithWatchers("web-01", "web-02");
+        var monitor = await StartMonitorWithWatchersAsync("web-01", "web-02");
         await using var before = await monitor.ConnectWatcherAsync("web-01");
         await before.SendAlertAsync();
         var garbage = new byte[64 * 1024];

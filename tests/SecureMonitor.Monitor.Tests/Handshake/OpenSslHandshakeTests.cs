@@ -13,7 +13,7 @@ public sealed class OpenSslHandshakeTests(ITestOutputHelper output) : MonitorTes
     public async Task OpenSSL_with_a_good_watcher_certificate_gets_past_the_handshake_so_the_refusals_below_are_real()
     {
         var pki = NewPki(watchers: ["web-01"]);
-        var monitor = StartMonitor(pki);
+        var monitor = await StartMonitorAsync(pki);
 
         var result = await RunAsync(monitor, WithCertificate(pki, "web-01"), "-tls1_3");
 
@@ -29,7 +29,7 @@ public sealed class OpenSslHandshakeTests(ITestOutputHelper output) : MonitorTes
     public async Task OpenSSL_speaking_only_TLS_12_is_refused_and_counted()
     {
         var pki = NewPki(watchers: ["web-01"]);
-        var monitor = StartMonitor(pki);
+        var monitor = await StartMonitorAsync(pki);
 
         var result = await RunAsync(monitor, WithCertificate(pki, "web-01"), "-tls1_2");
 
@@ -42,7 +42,7 @@ public sealed class OpenSslHandshakeTests(ITestOutputHelper output) : MonitorTes
     [OpenSslFact]
     public async Task OpenSSL_without_a_client_certificate_is_refused_after_its_side_of_the_handshake_and_counted()
     {
-        var monitor = StartMonitorWithWatchers("web-01");
+        var monitor = await StartMonitorWithWatchersAsync("web-01");
 
         var result = await RunAsync(monitor, [], "-tls1_3");
 
@@ -57,7 +57,7 @@ public sealed class OpenSslHandshakeTests(ITestOutputHelper output) : MonitorTes
     [OpenSslFact]
     public async Task OpenSSL_with_a_certificate_from_another_CA_is_refused_and_counted()
     {
-        var monitor = StartMonitorWithWatchers("web-01");
+        var monitor = await StartMonitorWithWatchersAsync("web-01");
         var impostorPki = NewPki(watchers: ["web-01"], caName: "impostor");
 
         var result = await RunAsync(monitor, WithCertificate(impostorPki, "web-01"), "-tls1_3");
@@ -75,7 +75,7 @@ public sealed class OpenSslHandshakeTests(ITestOutputHelper output) : MonitorTes
     {
         var pki = NewPki(watchers: ["web-01", "web-02"]);
         pki.Revoke("web-01");
-        var monitor = StartMonitor(pki);
+        var monitor = await StartMonitorAsync(pki);
 
         var result = await RunAsync(monitor, WithCertificate(pki, "web-01"), "-tls1_3");
 
@@ -91,7 +91,7 @@ public sealed class OpenSslHandshakeTests(ITestOutputHelper output) : MonitorTes
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         var pki = NewPki(watchers: ["web-01", "web-02"], time: clock);
-        var monitor = StartMonitor(pki);
+        var monitor = await StartMonitorAsync(pki);
         var session = Path.Combine(pki.Root, "web-01.session.pem");
         var first = await RunAsync(monitor, [.. WithCertificate(pki, "web-01"), "-sess_out", session], "-tls1_3");
         Assert.True(first.HandshakeCompleted, first.ToString());

@@ -9,7 +9,7 @@ public sealed class TamperingTests(ITestOutputHelper output) : MonitorTestBase(o
     public async Task Threshold_many_bad_envelopes_from_one_host_raise_exactly_one_tampering_suspected_alert()
     {
         var pki = NewPki(watchers: ["web-01", "web-02"]);
-        var monitor = StartMonitor(pki, new MonitorHarnessOptions { TamperThreshold = 4, TamperWindow = TimeSpan.FromMinutes(5) });
+        var monitor = await StartMonitorAsync(pki, new MonitorHarnessOptions { TamperThreshold = 4, TamperWindow = TimeSpan.FromMinutes(5) });
         var threshold = monitor.Options.TamperThreshold;
         await using var watcher = await monitor.ConnectWatcherAsync("web-01");
 

@@ -10,7 +10,7 @@ public sealed class FrameViolationTests(ITestOutputHelper output) : MonitorTestB
     [Fact]
     public async Task A_length_prefix_above_the_limit_is_refused_as_oversized_and_the_connection_closed()
     {
-        var monitor = StartMonitorWithWatchers("web-01", "web-02");
+        var monitor = await StartMonitorWithWatchersAsync("web-01", "web-02");
         await using var watcher = await monitor.ConnectWatcherAsync("web-01");
         var prefix = new byte[FrameDecoder.LengthPrefixBytes];
         BinaryPrimitives.WriteUInt32BigEndian(prefix, (uint)monitor.Options.MaxFrameBytes + 1);
@@ -29,7 +29,7 @@ public sealed class FrameViolationTests(ITestOutputHelper output) : MonitorTestB
     [Fact]
     public async Task A_frame_of_an_unknown_protocol_version_is_refused_and_the_connection_closed()
     {
-        var monitor = StartMonitorWithWatchers("web-01", "web-02");
+        var monitor = await StartMonitorWithWatchersAsync("web-01", "web-02");
         await using var watcher = await monitor.ConnectWatcherAsync("web-01");
         var future = new Frame { ProtocolVersion = ProtocolVersion.Current + 1, Hello = new ClientHello { HostId = "web-01", AgentVersion = "2.0" } };
         var payload = future.ToByteArray();

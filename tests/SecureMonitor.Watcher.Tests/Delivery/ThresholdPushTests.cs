@@ -39,7 +39,7 @@ public sealed class ThresholdPushTests : IAsyncDisposable
     [Fact]
     public async Task Heartbeats_carry_the_latest_samples_to_the_monitor()
     {
-        await using var monitor = MonitorHarness.Start(_pki);
+        await using var monitor = await MonitorHarness.StartAsync(_pki);
         await using var watcher = WatcherNode.Start(Options(monitor), NullLoggerFactory.Instance, TimeProvider.System, Metrics);
 
         await Eventually.WaitUntilAsync(() => monitor.Sink.AcceptedCount(Host) >= 2, () => "two heartbeats at the monitor");
@@ -52,7 +52,7 @@ public sealed class ThresholdPushTests : IAsyncDisposable
     [Fact]
     public async Task A_watcher_fails_over_from_a_dead_monitor_endpoint_to_the_next_one()
     {
-        await using var monitor = MonitorHarness.Start(_pki);
+        await using var monitor = await MonitorHarness.StartAsync(_pki);
         using var dead = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         dead.Start(); // takes a port, then refuses everything below
         var deadPort = ((System.Net.IPEndPoint)dead.LocalEndpoint).Port;
@@ -67,7 +67,7 @@ public sealed class ThresholdPushTests : IAsyncDisposable
     [Fact]
     public async Task Rules_pushed_by_the_monitor_are_applied_persisted_acknowledged_and_change_when_the_watcher_alerts()
     {
-        await using var monitor = MonitorHarness.Start(_pki);
+        await using var monitor = await MonitorHarness.StartAsync(_pki);
         var configured = new Dictionary<string, string> { ["id"] = "queue", ["metric"] = "queue.depth", ["warn"] = "50", ["for"] = "0s" };
         await using (var watcher = WatcherNode.Start(Options(monitor, configured), NullLoggerFactory.Instance, TimeProvider.System, Metrics))
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using SecureMonitor.Protocol.Wire;
+using AlertQuery = SecureMonitor.Storage.AlertQuery;
 using SecureMonitor.TestKit.Monitors;
 using SecureMonitor.TestKit.Processes;
 using Xunit;
@@ -49,7 +50,7 @@ public sealed class WatcherDurabilityTests : IAsyncDisposable
             await watcher.DisposeAsync();
         }
 
-        await using var monitor = MonitorHarness.Start(_pki, new MonitorHarnessOptions { Port = _port });
+        await using var monitor = await MonitorHarness.StartAsync(_pki, new MonitorHarnessOptions { Port = _port });
         var restarted = StartWatcher();
         try
         {
@@ -87,6 +88,10 @@ public sealed class WatcherDurabilityTests : IAsyncDisposable
         Assert.Equal(Enumerable.Range(0, 11).Select(index => index % 2 == 0 ? AlertState.Firing : AlertState.Resolved),
             alerts.Select(received => received.Alert.State));
         Assert.True(alerts.Zip(alerts.Skip(1)).All(pair => pair.First.Sequence < pair.Second.Sequence), "sequences must increase");
+
+        // The monitor's store, the record that survives it, holds each of them exactly once.
+        var stored = await monitor.Node.Store.ListAlertsAsync(new AlertQuery { Host = Host, Limit = 100 });
+        Assert.Equal(alerts.Select(received => received.Sequence).Order(), stored.Select(row => row.Sequence).Order());
     }
 
     /// <summary>Flips the load and waits for the watcher to log the event it causes.</summary>

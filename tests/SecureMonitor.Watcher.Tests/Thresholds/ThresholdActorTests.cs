@@ -66,7 +66,7 @@ public sealed class ThresholdActorTests : IAsyncDisposable
 
     private static Alert ExpectAlert(TestProbe sender, AlertState state) =>
         sender.FishForMessage<Deliver>(deliver => deliver.Message.BodyCase == WatcherMessage.BodyOneofCase.Alert
-            && deliver.Message.Alert.State == state).Message.Alert;
+            && deliver.Message.Alert.State == state, TimeSpan.FromSeconds(10)).Message.Alert;
 
     private static void ExpectNoAlert(TestProbe sender)
     {
@@ -185,8 +185,8 @@ public sealed class ThresholdActorTests : IAsyncDisposable
     {
         var (rules, sender) = await StartAsync(Rules(1, Cpu(warn: 90, forSeconds: 0)));
         await TickAsync(rules, 95);
-        Assert.Equal(SpoolRecordKind.Alert, sender.FishForMessage<Deliver>(_ => true).Kind);
+        Assert.Equal(SpoolRecordKind.Alert, sender.FishForMessage<Deliver>(_ => true, TimeSpan.FromSeconds(10)).Kind);
         await TickAsync(rules, 10);
-        Assert.Equal(SpoolRecordKind.Resolution, sender.FishForMessage<Deliver>(_ => true).Kind);
+        Assert.Equal(SpoolRecordKind.Resolution, sender.FishForMessage<Deliver>(_ => true, TimeSpan.FromSeconds(10)).Kind);
     }
 }

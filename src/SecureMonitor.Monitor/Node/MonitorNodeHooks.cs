@@ -1,0 +1,18 @@
+using SecureMonitor.Monitor.Persistence;
+using SecureMonitor.Monitor.Security;
+using SecureMonitor.Notifications;
+
+namespace SecureMonitor.Monitor.Node;
+
+/// <summary>Optional extension points of a node, for tests and embedding: observers of what it
+/// stores, where its own security alerts go, extra notification channels.</summary>
+public sealed record MonitorNodeHooks
+{
+    /// <summary>Called once per stored message, after it is durable.</summary>
+    public Action<StoredEvent>? OnStored { get; init; }
+
+    public ISecurityAlertSink? SecurityAlerts { get; init; }
+
+    /// <summary>Channels added to the configured ones (log, webhook, Alertmanager).</summary>
+    public IReadOnlyList<INotificationChannel> ExtraChannels { get; init; } = [];
+}
