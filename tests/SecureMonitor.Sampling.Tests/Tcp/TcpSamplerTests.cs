@@ -100,6 +100,22 @@ public sealed class TcpSamplerTests : IDisposable
     }
 
     [Fact]
+    public void The_socket_tables_are_read_again_only_after_the_refresh_interval()
+    {
+        var clock = new ManualClock();
+        proc.Write("net/tcp", ProcSamples.Tcp);
+        var sampler = new TcpSocketStateSampler(proc.Path, clock, TimeSpan.FromSeconds(10));
+        Assert.Equal(3.0, sampler.Read().Values.ToDictionary()[MetricNames.TcpSynRecv]);
+
+        proc.Write("net/tcp6", ProcSamples.Tcp6); // one more SYN_RECV socket appears
+        clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(3.0, sampler.Read().Values.ToDictionary()[MetricNames.TcpSynRecv]);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(4.0, sampler.Read().Values.ToDictionary()[MetricNames.TcpSynRecv]);
+    }
+
+    [Fact]
     public void Missing_socket_tables_make_SYN_RECV_unsupported()
     {
         Assert.Equal([MetricNames.TcpSynRecv], new TcpSocketStateSampler(proc.Path).Read().Unsupported);
