@@ -18,6 +18,9 @@ public sealed record MonitorOptions
     public int MaxFrameBytes { get; init; } = 64 * 1024;
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public int MaxConnections { get; init; } = 20_000;
+
+    /// <summary>Envelopes per second one host may have verified before it is slowed down.</summary>
+    public int HostMessagesPerSecond { get; init; } = 500;
     public int TamperThreshold { get; init; } = 5;
     public TimeSpan TamperWindow { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(5);
@@ -38,6 +41,7 @@ public sealed record MonitorOptions
         MaxFrameBytes = checked((int)configuration.GetSize("transport:max-frame-size", 64 * 1024)),
         HandshakeTimeout = configuration.GetDuration("transport:handshake-timeout", TimeSpan.FromSeconds(10)),
         MaxConnections = configuration.GetPositiveInt32("monitor:limits:max-connections", 20_000),
+        HostMessagesPerSecond = configuration.GetPositiveInt32("monitor:limits:host-alerts-per-second", 500),
         TamperThreshold = configuration.GetPositiveInt32("monitor:security:tamper-threshold", 5),
         TamperWindow = configuration.GetDuration("monitor:security:tamper-window", TimeSpan.FromSeconds(60)),
         LeaseDuration = configuration.GetDuration("monitor:cluster:lease-duration", TimeSpan.FromSeconds(5)),

@@ -128,7 +128,8 @@ public sealed partial class MonitorNode : IAsyncDisposable
         var info = new MonitorNodeInfo(options.NodeId, options.Listen.ToString(), typeof(MonitorNode).Assembly.GetName().Version?.ToString(3) ?? "?", now);
         var admin = new AdminCommandHandler([new StatusCommand(info, Rejections, time)]);
         Watchers = new WatcherSessions();
-        var handler = new MonitorSessionHandler(verifier, admin, Rejections, Watchers, keys, time);
+        var rateLimiter = new HostRateLimiter(options.HostMessagesPerSecond, time);
+        var handler = new MonitorSessionHandler(verifier, admin, Rejections, Watchers, keys, rateLimiter, time);
         _listener = new SecureListener(new SecureListenerOptions
         {
             Endpoint = options.Listen,

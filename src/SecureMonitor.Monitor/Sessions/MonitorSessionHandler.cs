@@ -14,12 +14,12 @@ namespace SecureMonitor.Monitor.Sessions;
 /// their own host, admins run commands, viewers run read-only commands. Any other role is refused.
 /// </summary>
 public sealed class MonitorSessionHandler(EnvelopeVerifier verifier, AdminCommandHandler admin, RejectionCounters rejections,
-    WatcherSessions sessions, IEnvelopeKeyProvider keys, TimeProvider time)
+    WatcherSessions sessions, IEnvelopeKeyProvider keys, HostRateLimiter rateLimiter, TimeProvider time)
     : ISecureSessionHandler
 {
     public Task RunAsync(AuthenticatedConnection connection, CancellationToken stopping) => connection.Identity.Role switch
     {
-        CertificateRole.Watcher => new WatcherSession(connection, verifier, rejections, sessions, keys, time).RunAsync(stopping),
+        CertificateRole.Watcher => new WatcherSession(connection, verifier, rejections, sessions, keys, rateLimiter, time).RunAsync(stopping),
         CertificateRole.Admin or CertificateRole.Viewer => new AdminSession(connection, admin, rejections).RunAsync(stopping),
         _ => RefuseAsync(connection, stopping),
     };

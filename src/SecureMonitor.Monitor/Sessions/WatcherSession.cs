@@ -15,7 +15,7 @@ namespace SecureMonitor.Monitor.Sessions;
 /// rejections are answered and counted, and the connection stays up so honest traffic continues.
 /// </summary>
 internal sealed class WatcherSession(AuthenticatedConnection connection, EnvelopeVerifier verifier, RejectionCounters rejections,
-    WatcherSessions sessions, IEnvelopeKeyProvider keys, TimeProvider time)
+    WatcherSessions sessions, IEnvelopeKeyProvider keys, HostRateLimiter rateLimiter, TimeProvider time)
 {
     private readonly string _hostId = connection.Identity.HostId
         ?? throw new ArgumentException("A watcher connection needs a certificate that names its host.", nameof(connection));
@@ -90,6 +90,7 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                     break;
 
                 case Frame.BodyOneofCase.Envelope:
+                    await KeepToRateAsync(stopping);
                     var outcome = await verifier.VerifyAsync(context, frame.Envelope, stopping);
                     if (outcome.KeyId != 0)
                     {
@@ -108,6 +109,22 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                         $"a watcher may not send {frame.BodyCase}", stopping);
                     return;
             }
+        }
+    }
+
+    /// <summary>Waits while this host is over its rate (see <see cref="HostRateLimiter"/>).</summary>
+    private async ValueTask KeepToRateAsync(CancellationToken stopping)
+    {
+        var wait = rateLimiter.Acquire(_hostId);
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+        rejections.Reject(_hostId, RejectionReason.RateLimited, "over the per-host rate; reading slowed", connection.Identity.Remote);
+        while (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, stopping);
+            wait = rateLimiter.Acquire(_hostId);
         }
     }
 
