@@ -1,0 +1,232 @@
+using SecureMonitor.Actors;
+using SecureMonitor.Analysis.Correlation;
+using SecureMonitor.Monitor.Incidents;
+using SecureMonitor.Notifications;
+using SecureMonitor.Storage;
+using SecureMonitor.Storage.Sqlite;
+using NotifiedState = SecureMonitor.Notifications.IncidentState;
+using StoredState = SecureMonitor.Storage.IncidentState;
+
+namespace SecureMonitor.Monitor.Tests.Actors;
+
+/// <summary>
+/// The incidents actor on virtual time, with the real correlator, a SQLite store in a temp directory
+/// and a notification dispatcher whose one channel records what it is told. Alerts are told to the
+/// actor as the hosts tell them (stamped with the monitor's clock); the test moves the clock a second
+/// at a time, so the actor's 1 s tick runs at every virtual second, and waits at a barrier after each.
+/// </summary>
+public sealed class IncidentsActorTests : IAsyncLifetime
+{
+    private const string Node = "monitor-a";
+
+    // K = 3 hosts or a storm of N = 5 alerts within W = 30 s; resolved after 60 s without evidence.
+    private static readonly CorrelationOptions Correlation = new()
+    {
+        MinHosts = 3,
+        Window = TimeSpan.FromSeconds(30),
+        StormAlerts = 5,
+        QuietPeriod = TimeSpan.FromSeconds(60),
+    };
+
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(3);
+
+    private readonly TestActorSystem _kit = new("incidents");
+    private readonly string _data = Directory.CreateTempSubdirectory("sm-incidents-actor-").FullName;
+    private readonly RecordingChannel _channel = new();
+    private SqliteMonitorStore _store = null!;
+    private NotificationDispatcher _notifier = null!;
+    private IActorRef _incidents = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = new SqliteMonitorStore(new SqliteMonitorStoreOptions { DataDirectory = _data, Time = _kit.Time });
+        await _store.MigrateAsync();
+        var lease = await _store.TryAcquireLeaseAsync(Node, "127.0.0.1:7800", TimeSpan.FromHours(1), _kit.Time.GetUtcNow())
+            ?? throw new InvalidOperationException("a fresh store refused the lease");
+        _notifier = new NotificationDispatcher([_channel], time: _kit.Time);
+        var fence = new WriteFence(lease.Epoch);
+        _incidents = _kit.System.ActorOf(
+            Props.Create(() => new IncidentsActor(Correlation, _store, fence, _notifier, Node, [], [])), "incidents");
+        await _kit.BarrierAsync(_incidents); // PreStart has armed the 1 s tick
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _kit.DisposeAsync();
+        await _notifier.DisposeAsync();
+        await _store.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Fact]
+    public async Task Alerts_from_fewer_than_k_hosts_within_the_window_open_no_incident()
+    {
+        await AlertAsync("web-01");
+        await AdvanceAsync(TimeSpan.FromSeconds(5));
+        await AlertAsync("web-02");
+
+        await AssertNoIncidentAsync();
+
+        // A third host once the first has left the window (more than W after it) still makes only two.
+        await AdvanceAsync(TimeSpan.FromSeconds(26)); // web-01 is now 31 s old
+        await AlertAsync("web-03");
+
+        await AssertNoIncidentAsync();
+        await _channel.ExpectNoneAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task The_kth_host_within_the_window_opens_exactly_one_incident_stored_and_notified_once()
+    {
+        var openedAt = await OpenWithThreeHostsAsync();
+
+        var opened = await _channel.NextAsync();
+        Assert.Equal(IncidentChange.Opened, opened.Change);
+        Assert.Equal(NotifiedState.Open, opened.State);
+        Assert.Equal(["web-01", "web-02", "web-03"], opened.Hosts);
+        Assert.Equal(["distributed_alerts"], opened.Kinds);
+        Assert.Equal(openedAt, opened.OpenedAt);
+        Assert.Equal(Node, opened.MonitorNode);
+        Assert.Equal(1, opened.Version);
+
+        var stored = Assert.Single(await _store.ListIncidentsAsync(openOnly: false));
+        Assert.Equal(opened.IncidentId, stored.Id);
+        Assert.Equal(StoredState.Open, stored.State);
+        Assert.Equal(["web-01", "web-02", "web-03"], stored.Hosts);
+        Assert.Equal(openedAt, stored.OpenedAt);
+        Assert.Equal(opened.Version, stored.Version);
+        Assert.Equal(opened.IncidentId, (await ActiveAsync())?.Id);
+
+        await _channel.ExpectNoneAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task Another_host_in_the_same_episode_grows_the_same_incident_and_opens_no_second_one()
+    {
+        await OpenWithThreeHostsAsync();
+        var opened = await _channel.NextAsync();
+
+        await AdvanceAsync(TimeSpan.FromSeconds(5));
+        await AlertAsync("web-04");
+
+        var grew = await _channel.NextAsync();
+        Assert.Equal(IncidentChange.Grew, grew.Change);
+        Assert.Equal(opened.IncidentId, grew.IncidentId);
+        Assert.Equal(NotifiedState.Open, grew.State);
+        Assert.Equal(["web-01", "web-02", "web-03", "web-04"], grew.Hosts);
+        Assert.True(grew.Version > opened.Version, $"version {grew.Version} after {opened.Version}");
+
+        var stored = Assert.Single(await _store.ListIncidentsAsync(openOnly: false));
+        Assert.Equal(opened.IncidentId, stored.Id);
+        Assert.Equal(StoredState.Open, stored.State);
+        Assert.Equal(4, stored.Hosts.Count);
+        Assert.Equal(grew.Version, stored.Version);
+        await _channel.ExpectNoneAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task A_quiet_period_on_the_virtual_clock_resolves_the_incident_once_through_the_tick()
+    {
+        await OpenWithThreeHostsAsync();
+        var opened = await _channel.NextAsync();
+        await AdvanceAsync(TimeSpan.FromSeconds(5));
+        await AlertAsync("web-04");
+        var grew = await _channel.NextAsync();
+        var lastEvidence = _kit.Time.GetUtcNow();
+
+        // One second short of the quiet period nothing happens: the tick finds the incident still active.
+        await AdvanceAsync(Correlation.QuietPeriod - TimeSpan.FromSeconds(1));
+        Assert.NotNull(await ActiveAsync());
+        Assert.Equal(StoredState.Open, Assert.Single(await _store.ListIncidentsAsync(openOnly: false)).State);
+        await _channel.ExpectNoneAsync(TimeSpan.FromMilliseconds(100));
+
+        // The tick at the end of the quiet period resolves it, stamped at that instant.
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        var resolved = await _channel.NextAsync();
+        Assert.Equal(IncidentChange.Resolved, resolved.Change);
+        Assert.Equal(opened.IncidentId, resolved.IncidentId);
+        Assert.Equal(NotifiedState.Resolved, resolved.State);
+        Assert.Equal(lastEvidence + Correlation.QuietPeriod, resolved.ResolvedAt);
+        Assert.True(resolved.Version > grew.Version, $"version {resolved.Version} after {grew.Version}");
+        Assert.Null(await ActiveAsync());
+
+        var stored = Assert.Single(await _store.ListIncidentsAsync(openOnly: false));
+        Assert.Equal(StoredState.Resolved, stored.State);
+        Assert.Equal(lastEvidence + Correlation.QuietPeriod, stored.ResolvedAt);
+        Assert.Empty(await _store.ListIncidentsAsync(openOnly: true));
+
+        // Later ticks resolve nothing again.
+        await AdvanceAsync(TimeSpan.FromSeconds(10));
+        await _channel.ExpectNoneAsync(TimeSpan.FromMilliseconds(200));
+        Assert.Equal([IncidentChange.Opened, IncidentChange.Grew, IncidentChange.Resolved], _channel.All.Select(n => n.Change));
+        Assert.Single(await _store.ListIncidentsAsync(openOnly: false));
+    }
+
+    [Fact]
+    public async Task One_hosts_alert_storm_within_the_window_opens_an_incident()
+    {
+        for (var alert = 1; alert < Correlation.StormAlerts; alert++)
+        {
+            await AlertAsync("db-01");
+            await AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+        await AssertNoIncidentAsync(); // N - 1 alerts are not a storm
+
+        await AlertAsync("db-01");
+
+        var opened = await _channel.NextAsync();
+        Assert.Equal(IncidentChange.Opened, opened.Change);
+        Assert.Equal(["alert_storm"], opened.Kinds);
+        Assert.Equal(["db-01"], opened.Hosts);
+        var stored = Assert.Single(await _store.ListIncidentsAsync(openOnly: false));
+        Assert.Equal(opened.IncidentId, stored.Id);
+        Assert.Equal(StoredState.Open, stored.State);
+        Assert.Equal(Correlation.StormAlerts, stored.AlertCount);
+        await _channel.ExpectNoneAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    /// <summary>web-01, web-02 and web-03 alert 5 s apart, within W; returns the instant the third one arrived.</summary>
+    private async Task<DateTimeOffset> OpenWithThreeHostsAsync()
+    {
+        await AlertAsync("web-01");
+        await AdvanceAsync(TimeSpan.FromSeconds(5));
+        await AlertAsync("web-02");
+        await AdvanceAsync(TimeSpan.FromSeconds(5));
+        await AssertNoIncidentAsync();
+        await AlertAsync("web-03");
+        return _kit.Time.GetUtcNow();
+    }
+
+    /// <summary>A firing alert from <paramref name="host"/>, stamped now on the monitor's (virtual) clock, as a host actor sends it.</summary>
+    private async Task AlertAsync(string host)
+    {
+        _incidents.Tell(new ObservedAlert(host, "cpu-high", "cpu.usage_percent", AlertLevel.Warning, 97, true, _kit.Time.GetUtcNow()));
+        await _kit.BarrierAsync(_incidents, Bound);
+    }
+
+    /// <summary>Moves the clock a second at a time, letting the actor take each tick at its own virtual second.</summary>
+    private async Task AdvanceAsync(TimeSpan span)
+    {
+        for (var elapsed = TimeSpan.Zero; elapsed < span; elapsed += TimeSpan.FromSeconds(1))
+        {
+            _kit.Time.Advance(TimeSpan.FromSeconds(1));
+            await _kit.BarrierAsync(_incidents, Bound);
+        }
+    }
+
+    private async Task<Incident?> ActiveAsync() =>
+        (await _incidents.Ask<ActiveIncident>(IncidentsActor.GetActiveIncident.Instance, TimeSpan.FromSeconds(5)).WaitAsync(Bound)).Incident;
+
+    /// <summary>
+    /// Nothing stored, nothing active, nothing published. The store is written and the dispatcher told
+    /// inside the handler, so after the barrier an incident would already show in both.
+    /// </summary>
+    private async Task AssertNoIncidentAsync()
+    {
+        Assert.Null(await ActiveAsync());
+        Assert.Empty(await _store.ListIncidentsAsync(openOnly: false));
+        var status = _notifier.StatusOf(_channel.Name);
+        Assert.Equal(0, status.Queued + status.Delivered + status.Dropped + status.Failed);
+        Assert.Empty(_channel.All);
+    }
+}
