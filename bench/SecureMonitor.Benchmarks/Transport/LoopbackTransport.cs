@@ -62,7 +62,7 @@ internal sealed class LoopbackTransport : IAsyncDisposable
     }
 
     /// <summary>A full monitor node, as the CLI starts one: TLS, envelope verification, replay check, acks.</summary>
-    public async Task<(MonitorNode Node, MonitorEndpoint Endpoint)> StartMonitorNodeAsync()
+    public async Task<(MonitorNode Node, MonitorEndpoint Endpoint)> StartMonitorNodeAsync(int hostMessagesPerSecond = 500)
     {
         var node = await MonitorNode.StartAsync(new MonitorOptions
         {
@@ -70,6 +70,7 @@ internal sealed class LoopbackTransport : IAsyncDisposable
             Listen = new IPEndPoint(IPAddress.Loopback, 0),
             PkiDirectory = _pki.Paths.Root,
             DataDirectory = Path.Combine(_pki.Paths.Root, "data"),
+            HostMessagesPerSecond = hostMessagesPerSecond,
         }, NullLoggerFactory.Instance, TimeProvider.System);
         _cleanups.Push(node.DisposeAsync);
         return (node, new MonitorEndpoint(LoopbackAddress, node.Endpoint.Port));

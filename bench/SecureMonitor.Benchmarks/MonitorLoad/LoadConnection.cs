@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Google.Protobuf;
+using SecureMonitor.Benchmarks.Protocol;
+using SecureMonitor.Benchmarks.Transport;
+using SecureMonitor.Pki;
+using SecureMonitor.Protocol.Sealing;
+using SecureMonitor.Protocol.Wire;
+using SecureMonitor.Transport;
+
+namespace SecureMonitor.Benchmarks.MonitorLoad;
+
+/// <summary>One watcher's TLS connection to the monitor under load, with its own sealer.</summary>
+internal sealed class LoadConnection : IAsyncDisposable
+{
+    private readonly FramedConnection _connection;
+    private readonly EnvelopeKey _key;
+    private readonly EnvelopeSealer _sealer;
+    private readonly byte[] _alert = ProtocolBenchmarkData.Alert256().ToByteArray();
+
+    private LoadConnection(FramedConnection connection, EnvelopeKey key)
+    {
+        _connection = connection;
+        _key = key;
+        _sealer = new EnvelopeSealer(key);
+    }
+
+    public static async Task<LoadConnection> OpenAsync(IdentityBundle watcher, MonitorEndpoint endpoint)
+    {
+        var connection = await LoopbackTransport.ConnectAsync(watcher, endpoint);
+        var psk = watcher.Psk!;
+        await connection.SendAsync(Frames.Hello(psk.HostId, "bench"));
+        var hello = await connection.ReadAsync();
+        if (hello.Frame?.BodyCase != Frame.BodyOneofCase.Ack)
+        {
+            throw new InvalidOperationException($"no hello answer: {hello}");
+        }
+        return new LoadConnection(connection, EnvelopeKey.Derive(psk.Key, psk.HostId, psk.KeyId, Direction.WatcherToMonitor));
+    }
+
+    /// <summary>Sends <paramref name="count"/> pre-sealed alerts in batches while reading acknowledgements.</summary>
+    public async Task SendPipelinedAsync(int count)
+    {
+        var frames = Enumerable.Range(0, count).Select(_ => Frames.Envelope(_sealer.Seal(_sealer.LastSequence + 1, 0, _alert))).ToList();
+        var reader = ReadAcksAsync(count, null);
+        for (var start = 0; start < count; start += 100)
+        {
+            await _connection.SendBatchAsync(frames.GetRange(start, Math.Min(100, count - start)));
+        }
+        await reader;
+    }
+
+    /// <summary>Sends at a fixed rate for <paramref name="duration"/>; returns each alert's send-to-ack latency in ms.</summary>
+    public async Task<List<double>> SendPacedAsync(double perSecond, TimeSpan duration)
+    {
+        var count = (int)(perSecond * duration.TotalSeconds);
+        var sentAt = new ConcurrentDictionary<ulong, long>();
+        var latencies = new List<double>(count);
+        var reader = ReadAcksAsync(count, (sequence, now) =>
+        {
+            if (sentAt.TryRemove(sequence, out var at))
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(at, now).TotalMilliseconds);
+            }
+        });
+        var interval = TimeSpan.FromSeconds(1 / perSecond);
+        using var pacer = new PeriodicTimer(interval);
+        var start = Stopwatch.GetTimestamp();
+        for (var sent = 0; sent < count; sent++)
+        {
+            var envelope = _sealer.Seal(_sealer.LastSequence + 1, 0, _alert);
+            // Schedule from the start, not the previous send, so a late tick does not slow the rate.
+            var due = start + (long)(sent * interval.TotalSeconds * Stopwatch.Frequency);
+            while (Stopwatch.GetTimestamp() < due)
+            {
+                await pacer.WaitForNextTickAsync();
+            }
+            sentAt[_sealer.LastSequence] = Stopwatch.GetTimestamp();
+            await _connection.SendAsync(Frames.Envelope(envelope));
+        }
+        await reader;
+        return latencies;
+    }
+
+    private async Task ReadAcksAsync(int expected, Action<ulong, long>? onAck)
+    {
+        for (var received = 0; received < expected; received++)
+        {
+            var read = await _connection.ReadAsync();
+            if (read.Frame?.BodyCase != Frame.BodyOneofCase.Ack || read.Frame.Ack.Status != AckStatus.Accepted)
+            {
+                throw new InvalidOperationException($"expected an accepted ack, got {read}");
+            }
+            onAck?.Invoke(read.Frame.Ack.Sequence, Stopwatch.GetTimestamp());
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        _key.Dispose();
+    }
+}
