@@ -150,7 +150,7 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                     await abort.CancelAsync();
                     return;
                 }
-                await connection.EnqueueAsync(reply.Frame);
+                await connection.EnqueueAsync(reply.Frame, abort.Token);
             }
         }
         catch (Exception gone) when (gone is IOException or ChannelClosedException or OperationCanceledException)
