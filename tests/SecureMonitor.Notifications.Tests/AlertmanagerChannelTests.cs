@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SecureMonitor.Notifications.Tests.Fakes;
+using SecureMonitor.TestKit.Processes;
 using Xunit;
 
 namespace SecureMonitor.Notifications.Tests;
@@ -57,7 +58,7 @@ public sealed class AlertmanagerChannelTests
         Assert.Equal("web-1,web-2 (+1 more)", channel.ToAlert(Incidents.Opened(), Now).Annotations["hosts"]);
     }
 
-    [AlertmanagerFact]
+    [RequiresToolFact(ExternalTool.AlertmanagerKey)]
     public async Task Alertmanager_shows_an_opened_incident_as_an_active_alert_and_resolves_it()
     {
         await using var alertmanager = await AlertmanagerProcess.StartAsync();
@@ -74,7 +75,7 @@ public sealed class AlertmanagerChannelTests
             Assert.Equal(DeliveryResult.Delivered, (await outcomes.NextAsync()).Result);
             Assert.Equal(DeliveryResult.Delivered, (await outcomes.NextAsync()).Result);
 
-            var alerts = await ActiveAlertsAsync(http, alertmanager);
+            var alerts = await ActiveAlertsAsync(alertmanager);
             var alert = alerts.Single(a => a.GetProperty("labels").GetProperty("incident").GetString() == "inc-am-1");
             var labels = alert.GetProperty("labels");
             Assert.Equal("SecureMonitorDoS", labels.GetProperty("alertname").GetString());
@@ -94,7 +95,7 @@ public sealed class AlertmanagerChannelTests
             Assert.Equal(DeliveryResult.Delivered, (await outcomes.NextAsync()).Result);
 
             // API v2 lists only alerts whose endsAt has not passed: the resolved one is gone, the other stays.
-            var after = await ActiveAlertsAsync(http, alertmanager);
+            var after = await ActiveAlertsAsync(alertmanager);
             Assert.Equal(["inc-am-2"], after.Select(a => a.GetProperty("labels").GetProperty("incident").GetString()));
         }
         finally
@@ -103,7 +104,7 @@ public sealed class AlertmanagerChannelTests
         }
     }
 
-    [AlertmanagerFact]
+    [RequiresToolFact(ExternalTool.AlertmanagerKey)]
     public async Task Alertmanager_keeps_one_alert_per_incident_when_its_severity_and_kinds_change()
     {
         await using var alertmanager = await AlertmanagerProcess.StartAsync();
@@ -114,13 +115,13 @@ public sealed class AlertmanagerChannelTests
         await channel.SendAsync(opened, CancellationToken.None).WaitAsync(Bounds.Wait);
         await channel.SendAsync(opened.Grew("critical", "network_attack"), CancellationToken.None).WaitAsync(Bounds.Wait);
 
-        var alert = Assert.Single(await ActiveAlertsAsync(http, alertmanager));
+        var alert = Assert.Single(await ActiveAlertsAsync(alertmanager));
         Assert.Equal("critical", alert.GetProperty("labels").GetProperty("severity").GetString());
         Assert.Equal("distributed_alerts,network_attack", alert.GetProperty("labels").GetProperty("kind").GetString());
         Assert.Equal("web-1,web-2,db-1,web-3", alert.GetProperty("annotations").GetProperty("hosts").GetString());
     }
 
-    [AlertmanagerFact]
+    [RequiresToolFact(ExternalTool.AlertmanagerKey)]
     public async Task An_alertmanager_url_that_answers_404_is_a_permanent_failure_not_retried()
     {
         await using var alertmanager = await AlertmanagerProcess.StartAsync();
@@ -134,11 +135,6 @@ public sealed class AlertmanagerChannelTests
     }
 
     /// <summary>GET /api/v2/alerts: every alert Alertmanager considers current (silenced and inhibited included).</summary>
-    private static async Task<IReadOnlyList<JsonElement>> ActiveAlertsAsync(HttpClient http, AlertmanagerProcess alertmanager)
-    {
-        var url = new Uri(alertmanager.BaseUrl, "/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true");
-        var body = await http.GetStringAsync(url).WaitAsync(Bounds.Wait);
-        using var json = JsonDocument.Parse(body);
-        return [.. json.RootElement.EnumerateArray().Select(e => e.Clone())];
-    }
+    private static async Task<IReadOnlyList<JsonElement>> ActiveAlertsAsync(AlertmanagerProcess alertmanager) =>
+        await alertmanager.GetAlertsAsync().WaitAsync(Bounds.Wait);
 }

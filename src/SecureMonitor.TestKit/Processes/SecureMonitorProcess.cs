@@ -101,6 +101,21 @@ public sealed class SecureMonitorProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits (bounded) for a command that ends by itself (<c>pki init</c>, ...) and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan? within = null)
+    {
+        using var deadline = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(30));
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TestKitAssertionException($"securemonitor did not exit within {within ?? TimeSpan.FromSeconds(30)}. Output:\n{string.Join('\n', Lines)}");
+        }
+        return _process.ExitCode;
+    }
+
     /// <summary>kill -9: the process gets no chance to flush, close or acknowledge anything.</summary>
     public async Task KillHardAsync()
     {

@@ -1,0 +1,19 @@
+using SecureMonitor.TestKit.Processes;
+using Xunit;
+
+namespace SecureMonitor.Notifications.Tests;
+
+/// <summary>
+/// A test that needs external programs (<see cref="ExternalTool"/> keys): reported as skipped, with
+/// the reason, when one is not installed. Kept here because the TestKit does not reference xunit.
+/// </summary>
+internal sealed class RequiresToolFactAttribute : FactAttribute
+{
+    public RequiresToolFactAttribute(params string[] tools)
+    {
+        if (ExternalTool.WhyMissing(tools) is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
