@@ -21,13 +21,21 @@ public static class MonitorCommand
         };
         command.SetAction(async (parse, cancellation) =>
         {
-            var configuration = NodeConfiguration.Load(parse.GetValue(config)?.FullName ?? NodeConfiguration.ShippedFile("monitor"));
+            if (parse.GetValue(listen) is { } text)
+            {
+                ParseListen(text); // a bad flag is a usage error (64), not a configuration error
+            }
+            var configuration = NodeConfiguration.Load(parse.GetValue(config)?.FullName ?? NodeConfiguration.ShippedFile("monitor"), new Dictionary<string, string?>
+            {
+                ["monitor:pki-dir"] = parse.GetValue(pki)?.FullName,
+                ["monitor:data-dir"] = parse.GetValue(data)?.FullName,
+                ["monitor:listen"] = parse.GetValue(listen),
+            });
             var options = NodeConfiguration.Read(() => MonitorOptions.FromConfiguration(configuration));
             options = options with
             {
-                PkiDirectory = parse.GetValue(pki)?.FullName ?? Path.GetFullPath(options.PkiDirectory),
-                DataDirectory = parse.GetValue(data)?.FullName ?? Path.GetFullPath(options.DataDirectory),
-                Listen = parse.GetValue(listen) is { } text ? ParseListen(text) : options.Listen,
+                PkiDirectory = Path.GetFullPath(options.PkiDirectory),
+                DataDirectory = Path.GetFullPath(options.DataDirectory),
             };
 
             using var loggers = Logging.Create(configuration);

@@ -20,13 +20,21 @@ public static class WatcherCommand
         };
         command.SetAction(async (parse, cancellation) =>
         {
-            var configuration = NodeConfiguration.Load(parse.GetValue(config)?.FullName ?? NodeConfiguration.ShippedFile("watcher"));
+            if (parse.GetValue(monitors) is { } list)
+            {
+                ParseMonitors(list); // a bad flag is a usage error (64), not a configuration error
+            }
+            var configuration = NodeConfiguration.Load(parse.GetValue(config)?.FullName ?? NodeConfiguration.ShippedFile("watcher"), new Dictionary<string, string?>
+            {
+                ["watcher:identity-dir"] = parse.GetValue(identity)?.FullName,
+                ["watcher:data-dir"] = parse.GetValue(data)?.FullName,
+                ["watcher:monitors"] = parse.GetValue(monitors),
+            });
             var options = NodeConfiguration.Read(() => WatcherOptions.FromConfiguration(configuration));
             options = options with
             {
-                IdentityDirectory = parse.GetValue(identity)?.FullName ?? Path.GetFullPath(options.IdentityDirectory),
-                DataDirectory = parse.GetValue(data)?.FullName ?? Path.GetFullPath(options.DataDirectory),
-                Monitors = parse.GetValue(monitors) is { } list ? ParseMonitors(list) : options.Monitors,
+                IdentityDirectory = Path.GetFullPath(options.IdentityDirectory),
+                DataDirectory = Path.GetFullPath(options.DataDirectory),
             };
 
             using var loggers = Logging.Create(configuration);

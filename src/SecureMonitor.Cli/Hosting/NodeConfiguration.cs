@@ -11,11 +11,19 @@ public static class NodeConfiguration
     /// <summary>The shipped configuration for a role, copied beside the executable at build time.</summary>
     public static string ShippedFile(string role) => Path.Combine(AppContext.BaseDirectory, "hocon", $"{role}.conf");
 
-    public static IConfigurationRoot Load(string path)
+    /// <summary>Loads the file; <paramref name="flags"/> (configuration key → value, from command-line
+    /// flags) override it, so a flag can stand in for a setting the file leaves out.</summary>
+    public static IConfigurationRoot Load(string path, IReadOnlyDictionary<string, string?>? flags = null)
     {
         try
         {
-            return new ConfigurationBuilder().AddHoconFile(Path.GetFullPath(path), optional: false, Environment.GetEnvironmentVariable).Build();
+            var builder = new ConfigurationBuilder().AddHoconFile(Path.GetFullPath(path), optional: false, Environment.GetEnvironmentVariable);
+            var given = flags?.Where(flag => flag.Value is not null).ToDictionary();
+            if (given is { Count: > 0 })
+            {
+                builder.AddInMemoryCollection(given);
+            }
+            return builder.Build();
         }
         catch (HoconException error)
         {

@@ -37,21 +37,27 @@ internal static class IncidentMapping
         (int)Math.Min(int.MaxValue, incident.AlertCount),
         version);
 
-    public static IncidentNotification ToNotification(IncidentEvent change, string monitorNode, long version)
+    public static IncidentChange ChangeOf(IncidentEvent change) => change switch
     {
-        var incident = change.Incident;
+        IncidentOpened => IncidentChange.Opened,
+        IncidentAcknowledged => IncidentChange.Acknowledged,
+        IncidentResolved => IncidentChange.Resolved,
+        _ => IncidentChange.Grew,
+    };
+
+    public static IncidentNotification ToNotification(IncidentEvent change, string monitorNode, long version) =>
+        ToNotification(change.Incident, ChangeOf(change), change.At, monitorNode, version);
+
+    /// <summary>The incident as it is now, told as <paramref name="change"/> (a refresh repeats the
+    /// last change it was published with, so receivers never see a change that did not happen).</summary>
+    public static IncidentNotification ToNotification(Incident incident, IncidentChange change, DateTimeOffset at, string monitorNode, long version)
+    {
         var critical = incident.Evidence.Any(evidence => evidence.Severity == AlertLevel.Critical)
             || incident.Reasons.HasFlag(IncidentReasons.NetworkAttack);
         var kinds = Kinds(incident.Reasons);
         return new IncidentNotification(
             incident.Id,
-            change switch
-            {
-                IncidentOpened => IncidentChange.Opened,
-                IncidentAcknowledged => IncidentChange.Acknowledged,
-                IncidentResolved => IncidentChange.Resolved,
-                _ => IncidentChange.Grew,
-            },
+            change,
             incident.State switch
             {
                 CorrelationState.Resolved => NotifiedState.Resolved,
@@ -65,7 +71,7 @@ internal static class IncidentMapping
             [.. incident.Hosts],
             incident.Evidence.GroupBy(evidence => evidence.Metric).ToDictionary(group => group.Key, group => group.Max(evidence => evidence.MaxValue)),
             incident.OpenedAt,
-            change.At,
+            at,
             incident.ResolvedAt,
             incident.Acknowledgement?.By,
             incident.Acknowledgement?.Note,

@@ -17,6 +17,7 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
 {
     private readonly DosCorrelator _correlator = new(options);
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (IncidentChange Change, DateTimeOffset At)> _lastChanges = new(StringComparer.Ordinal);
     private DateTimeOffset _lastRefresh = DateTimeOffset.MinValue;
 
     private sealed record Tick
@@ -67,6 +68,14 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
             var incident = change.Incident;
             var version = await store.UpsertIncidentAsync(IncidentMapping.ToRecord(incident, _versions.GetValueOrDefault(incident.Id)), fence);
             _versions[incident.Id] = version;
+            if (change is IncidentResolved)
+            {
+                _lastChanges.Remove(incident.Id);
+            }
+            else
+            {
+                _lastChanges[incident.Id] = (IncidentMapping.ChangeOf(change), change.At);
+            }
             LogIncident(Context.Log, incident.Id, change.GetType().Name, incident.State.ToString(), incident.Hosts.Count, string.Join(",", incident.Metrics));
             notifier.Publish(IncidentMapping.ToNotification(change, monitorNode, version));
         }
@@ -80,8 +89,8 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
             return;
         }
         _lastRefresh = now;
-        notifier.Refresh(IncidentMapping.ToNotification(new IncidentGrew(active, [], [], IncidentReasons.None, now), monitorNode,
-            _versions.GetValueOrDefault(active.Id)));
+        var (change, at) = _lastChanges.GetValueOrDefault(active.Id, (IncidentChange.Opened, active.OpenedAt));
+        notifier.Refresh(IncidentMapping.ToNotification(active, change, at, monitorNode, _versions.GetValueOrDefault(active.Id)));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Incident {Incident} {Change}: state {State}, {Hosts} host(s), metrics {Metrics}")]

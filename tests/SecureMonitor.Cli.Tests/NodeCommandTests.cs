@@ -1,0 +1,44 @@
+using Xunit;
+
+namespace SecureMonitor.Cli.Tests;
+
+public sealed class NodeCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("sm-node-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Watcher_flags_stand_in_for_settings_the_file_leaves_out()
+    {
+        var file = Path.Combine(_directory, "watcher.conf");
+        await File.WriteAllTextAsync(file, "watcher { thresholds = [] }\n");
+        var identity = Path.Combine(_directory, "no-such-identity");
+
+        var run = await CliRun.InvokeAsync("watcher", "--config", file, "--identity", identity, "--monitor", "127.0.0.1:9",
+            "--data", Path.Combine(_directory, "data"));
+
+        // Past the configuration (no exit 78 for the keys the flags gave): it stops at the missing bundle.
+        Assert.Equal(ExitCodes.DataError, run.ExitCode);
+        Assert.Contains(identity, run.Error);
+    }
+
+    [Fact]
+    public async Task A_malformed_monitor_endpoint_flag_is_a_usage_error()
+    {
+        var run = await CliRun.InvokeAsync("watcher", "--monitor", "nowhere");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("--monitor", run.Error);
+    }
+
+    [Fact]
+    public async Task A_monitor_without_a_pki_directory_says_how_to_make_one()
+    {
+        var run = await CliRun.InvokeAsync("monitor", "--pki", Path.Combine(_directory, "no-pki"), "--listen", "127.0.0.1:0",
+            "--data", Path.Combine(_directory, "data"));
+
+        Assert.Equal(ExitCodes.DataError, run.ExitCode);
+        Assert.Contains("pki init", run.Error);
+    }
+}
