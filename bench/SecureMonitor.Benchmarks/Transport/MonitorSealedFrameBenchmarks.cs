@@ -29,7 +29,7 @@ public class MonitorSealedFrameBenchmarks
     {
         _transport = LoopbackTransport.CreateWithTemporaryPki();
         var watcher = _transport.IssueWatcher(HostId);
-        var (_, endpoint) = await _transport.StartMonitorNodeAsync();
+        var (_, endpoint) = await _transport.StartMonitorNodeAsync(hostMessagesPerSecond: 1_000_000); // capacity, not the per-host policy limit
         _connection = await LoopbackTransport.ConnectAsync(watcher, endpoint);
         await _connection.SendAsync(Frames.Hello(HostId, "benchmark"));
         await Acknowledgements.ReadAsync(_connection, AckStatus.Unspecified);
