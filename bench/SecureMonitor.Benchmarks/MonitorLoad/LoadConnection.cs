@@ -38,10 +38,15 @@ internal sealed class LoadConnection : IAsyncDisposable
         return new LoadConnection(connection, EnvelopeKey.Derive(psk.Key, psk.HostId, psk.KeyId, Direction.WatcherToMonitor));
     }
 
-    /// <summary>Sends <paramref name="count"/> pre-sealed alerts in batches while reading acknowledgements.</summary>
-    public async Task SendPipelinedAsync(int count)
+    /// <summary>Seals <paramref name="count"/> alerts ahead of a timed run: the run measures the
+    /// monitor, not the load generator's own sealing (it shares the machine's two cores).</summary>
+    public List<Frame> PreSeal(int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => Frames.Envelope(_sealer.Seal(_sealer.LastSequence + 1, 0, _alert)))];
+
+    /// <summary>Sends pre-sealed alerts in batches while reading acknowledgements.</summary>
+    public async Task SendPipelinedAsync(List<Frame> frames)
     {
-        var frames = Enumerable.Range(0, count).Select(_ => Frames.Envelope(_sealer.Seal(_sealer.LastSequence + 1, 0, _alert))).ToList();
+        var count = frames.Count;
         var reader = ReadAcksAsync(count, null);
         for (var start = 0; start < count; start += 100)
         {
