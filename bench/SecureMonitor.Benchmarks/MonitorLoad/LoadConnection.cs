@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Google.Protobuf;
-using SecureMonitor.Benchmarks.Protocol;
 using SecureMonitor.Benchmarks.Transport;
 using SecureMonitor.Pki;
-using SecureMonitor.Protocol.Sealing;
 using SecureMonitor.Protocol.Wire;
 using SecureMonitor.Transport;
 
@@ -14,15 +11,12 @@ namespace SecureMonitor.Benchmarks.MonitorLoad;
 internal sealed class LoadConnection : IAsyncDisposable
 {
     private readonly FramedConnection _connection;
-    private readonly EnvelopeKey _key;
-    private readonly EnvelopeSealer _sealer;
-    private readonly byte[] _alert = ProtocolBenchmarkData.Alert256().ToByteArray();
+    private readonly PreSealedAlerts _alerts;
 
-    private LoadConnection(FramedConnection connection, EnvelopeKey key)
+    private LoadConnection(FramedConnection connection, PreSealedAlerts alerts)
     {
         _connection = connection;
-        _key = key;
-        _sealer = new EnvelopeSealer(key);
+        _alerts = alerts;
     }
 
     public static async Task<LoadConnection> OpenAsync(IdentityBundle watcher, MonitorEndpoint endpoint)
@@ -35,13 +29,12 @@ internal sealed class LoadConnection : IAsyncDisposable
         {
             throw new InvalidOperationException($"no hello answer: {hello}");
         }
-        return new LoadConnection(connection, EnvelopeKey.Derive(psk.Key, psk.HostId, psk.KeyId, Direction.WatcherToMonitor));
+        return new LoadConnection(connection, new PreSealedAlerts(watcher));
     }
 
     /// <summary>Seals <paramref name="count"/> alerts ahead of a timed run: the run measures the
     /// monitor, not the load generator's own sealing (it shares the machine's two cores).</summary>
-    public List<Frame> PreSeal(int count) =>
-        [.. Enumerable.Range(0, count).Select(_ => Frames.Envelope(_sealer.Seal(_sealer.LastSequence + 1, 0, _alert)))];
+    public List<Frame> PreSeal(int count) => [.. _alerts.SealNext(count)];
 
     /// <summary>Sends pre-sealed alerts in batches while reading acknowledgements.</summary>
     public async Task SendPipelinedAsync(List<Frame> frames)
@@ -73,15 +66,15 @@ internal sealed class LoadConnection : IAsyncDisposable
         var start = Stopwatch.GetTimestamp();
         for (var sent = 0; sent < count; sent++)
         {
-            var envelope = _sealer.Seal(_sealer.LastSequence + 1, 0, _alert);
+            var frame = _alerts.SealNext(1)[0];
             // Schedule from the start, not the previous send, so a late tick does not slow the rate.
             var due = start + (long)(sent * interval.TotalSeconds * Stopwatch.Frequency);
             while (Stopwatch.GetTimestamp() < due)
             {
                 await pacer.WaitForNextTickAsync();
             }
-            sentAt[_sealer.LastSequence] = Stopwatch.GetTimestamp();
-            await _connection.SendAsync(Frames.Envelope(envelope));
+            sentAt[_alerts.LastSequence] = Stopwatch.GetTimestamp();
+            await _connection.SendAsync(frame);
         }
         await reader;
         return latencies;
@@ -103,6 +96,6 @@ internal sealed class LoadConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _connection.DisposeAsync();
-        _key.Dispose();
+        _alerts.Dispose();
     }
 }

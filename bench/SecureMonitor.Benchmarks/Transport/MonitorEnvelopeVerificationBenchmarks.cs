@@ -1,3 +1,4 @@
+using SecureMonitor.TestKit.Monitors;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecureMonitor.Monitor.Node;
@@ -37,7 +38,7 @@ public class MonitorEnvelopeVerificationBenchmarks
         _keys = new KeyringEnvelopeKeys(FileKeyring.Open(_transport.Paths, time), time);
         var tamper = new TamperDetector(threshold: 5, TimeSpan.FromSeconds(60), time, new LoggingSecurityAlertSink(NullLogger<LoggingSecurityAlertSink>.Instance));
         var rejections = new RejectionCounters(tamper, time, NullLogger<RejectionCounters>.Instance);
-        _verifier = new EnvelopeVerifier(_keys, new MemoryMessageSink(NullLogger<MemoryMessageSink>.Instance), rejections, FrameLimits.DefaultMaxFrameBytes);
+        _verifier = new EnvelopeVerifier(_keys, new RecordingMessageSink(), rejections, FrameLimits.DefaultMaxFrameBytes);
         _alerts = new PreSealedAlerts(watcher);
     }
 

@@ -19,6 +19,7 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (IncidentChange Change, DateTimeOffset At)> _lastChanges = new(StringComparer.Ordinal);
     private DateTimeOffset _lastRefresh = DateTimeOffset.MinValue;
+    private bool _restored;
 
     private sealed record Tick
     {
@@ -33,10 +34,9 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
 
     protected override void PreStart() => Context.Timers.StartPeriodic("tick", Tick.Instance, TimeSpan.FromSeconds(1));
 
-    private bool _restored;
-
     protected override async ValueTask ReceiveAsync(object message)
     {
+        // Restoring may write (stale incidents resolved), which needs the async handler: first message.
         if (!_restored)
         {
             _restored = true;

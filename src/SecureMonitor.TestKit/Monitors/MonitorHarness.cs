@@ -53,7 +53,7 @@ public sealed class MonitorHarness : IAsyncDisposable
     private readonly string _dataDirectory;
 
     private MonitorHarness(PkiFixture pki, MonitorHarnessOptions options, MonitorOptions monitorOptions, MonitorNode node,
-        MemoryMessageSink sink, RecordingSecurityAlertSink alerts, LogCapture logs, string dataDirectory)
+        RecordingMessageSink sink, RecordingSecurityAlertSink alerts, LogCapture logs, string dataDirectory)
     {
         Pki = pki;
         HarnessOptions = options;
@@ -83,8 +83,8 @@ public sealed class MonitorHarness : IAsyncDisposable
 
     public RejectionCounters Rejections => Node.Rejections;
 
-    /// <summary>Every verified message lands here (<see cref="MemoryMessageSink.AcceptedCount"/>).</summary>
-    public MemoryMessageSink Sink { get; }
+    /// <summary>Every verified message lands here (<see cref="RecordingMessageSink.AcceptedCount"/>).</summary>
+    public RecordingMessageSink Sink { get; }
 
     public RecordingSecurityAlertSink SecurityAlerts { get; }
 
@@ -109,7 +109,7 @@ public sealed class MonitorHarness : IAsyncDisposable
             Correlation = options.Correlation,
         };
         var logs = new LogCapture();
-        var sink = new MemoryMessageSink(new Microsoft.Extensions.Logging.Logger<MemoryMessageSink>(logs));
+        var sink = new RecordingMessageSink();
         var alerts = new RecordingSecurityAlertSink();
         try
         {

@@ -1,19 +1,18 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
 using SecureMonitor.Monitor.Verification;
 using SecureMonitor.Protocol.Sealing;
 using SecureMonitor.Protocol.Wire;
 
-namespace SecureMonitor.Monitor.Node;
+namespace SecureMonitor.TestKit.Monitors;
 
 /// <summary>
-/// Keeps verified messages' sequence marks and counts in memory, the most recent alerts per host
-/// (bounded), and logs every alert. It is the sink until the monitor's store lands (issue 5):
-/// nothing here survives a restart yet.
+/// Counts verified messages per host and keeps the most recent alerts (bounded), for tests and
+/// benchmarks: a node reports what it stored through <see cref="Observe"/>, and the sink can also
+/// stand in for the store behind an envelope verifier. Nothing here is durable.
 /// </summary>
-public sealed partial class MemoryMessageSink(ILogger<MemoryMessageSink> log) : IVerifiedMessageSink
+public sealed class RecordingMessageSink : IVerifiedMessageSink
 {
-    /// <summary>Alerts kept per host; older ones are forgotten (they are logged).</summary>
+    /// <summary>Alerts kept per host; older ones are forgotten.</summary>
     public const int RecentAlertsPerHost = 10_000;
 
     private readonly ConcurrentDictionary<string, HostTally> _hosts = new(StringComparer.Ordinal);
@@ -39,16 +38,14 @@ public sealed partial class MemoryMessageSink(ILogger<MemoryMessageSink> log) : 
         }
         if (message.BodyCase == WatcherMessage.BodyOneofCase.Alert)
         {
-            var alert = message.Alert;
             lock (tally.RecentAlerts)
             {
-                tally.RecentAlerts.Enqueue(new ReceivedAlert(sequence, alert));
+                tally.RecentAlerts.Enqueue(new ReceivedAlert(sequence, message.Alert));
                 if (tally.RecentAlerts.Count > RecentAlertsPerHost)
                 {
                     tally.RecentAlerts.Dequeue();
                 }
             }
-            LogAlert(log, hostId, sequence, alert.RuleId, alert.Metric, alert.Severity, alert.State, alert.Value, alert.Threshold);
         }
     }
 
@@ -79,11 +76,6 @@ public sealed partial class MemoryMessageSink(ILogger<MemoryMessageSink> log) : 
         public long Messages;
         public ulong HighWaterMark;
     }
-
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "Alert host={Host} seq={Sequence} rule={Rule} metric={Metric} severity={Severity} state={State} value={Value} threshold={Threshold}")]
-    private static partial void LogAlert(ILogger log, string host, ulong sequence, string rule, string metric, Severity severity,
-        AlertState state, double value, double threshold);
 }
 
 /// <summary>An alert as accepted from a watcher, with the envelope's sequence number.</summary>
