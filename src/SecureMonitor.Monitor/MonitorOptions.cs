@@ -13,6 +13,9 @@ public sealed record MonitorOptions
 {
     public required string NodeId { get; init; }
     public required IPEndPoint Listen { get; init; }
+
+    /// <summary>host:port that redirected watchers and other nodes dial; null: the bound listen endpoint.</summary>
+    public string? Advertise { get; init; }
     public required string PkiDirectory { get; init; }
     public required string DataDirectory { get; init; }
     public int MaxFrameBytes { get; init; } = 64 * 1024;
@@ -23,8 +26,8 @@ public sealed record MonitorOptions
     public int HostMessagesPerSecond { get; init; } = 500;
     public int TamperThreshold { get; init; } = 5;
     public TimeSpan TamperWindow { get; init; } = TimeSpan.FromSeconds(60);
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(5);
-    public TimeSpan RenewInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan RenewInterval { get; init; } = TimeSpan.FromMilliseconds(500);
     public HostLivenessOptions Liveness { get; init; } = new();
     public CorrelationOptions Correlation { get; init; } = new();
     public TimeSpan AlertRetention { get; init; } = TimeSpan.FromDays(30);
@@ -36,6 +39,7 @@ public sealed record MonitorOptions
     {
         NodeId = configuration.GetRequiredString("monitor:node-id"),
         Listen = ParseEndpoint(configuration, "monitor:listen"),
+        Advertise = configuration["monitor:advertise"] is { Length: > 0 } advertise ? advertise : null,
         PkiDirectory = configuration.GetRequiredString("monitor:pki-dir"),
         DataDirectory = configuration.GetRequiredString("monitor:data-dir"),
         MaxFrameBytes = checked((int)configuration.GetSize("transport:max-frame-size", 64 * 1024)),
@@ -44,8 +48,8 @@ public sealed record MonitorOptions
         HostMessagesPerSecond = configuration.GetPositiveInt32("monitor:limits:host-alerts-per-second", 500),
         TamperThreshold = configuration.GetPositiveInt32("monitor:security:tamper-threshold", 5),
         TamperWindow = configuration.GetDuration("monitor:security:tamper-window", TimeSpan.FromSeconds(60)),
-        LeaseDuration = configuration.GetDuration("monitor:cluster:lease-duration", TimeSpan.FromSeconds(5)),
-        RenewInterval = configuration.GetDuration("monitor:cluster:renew-interval", TimeSpan.FromSeconds(1)),
+        LeaseDuration = configuration.GetDuration("monitor:cluster:lease-duration", TimeSpan.FromSeconds(3)),
+        RenewInterval = configuration.GetDuration("monitor:cluster:renew-interval", TimeSpan.FromMilliseconds(500)),
         Liveness = new HostLivenessOptions
         {
             PhiUnreachable = configuration.GetPositiveInt32("monitor:liveness:phi-unreachable", 8),

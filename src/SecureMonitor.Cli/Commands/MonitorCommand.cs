@@ -15,9 +15,14 @@ public static class MonitorCommand
         var pki = new Option<DirectoryInfo>("--pki") { Description = "PKI directory from 'securemonitor pki init' (overrides monitor.pki-dir)." };
         var listen = new Option<string>("--listen") { Description = "ADDRESS:PORT to listen on (overrides monitor.listen)." };
         var data = new Option<DirectoryInfo>("--data") { Description = "Data directory (overrides monitor.data-dir)." };
+        var nodeId = new Option<string>("--node-id") { Description = "This node's name in the cluster, unique among monitor nodes (overrides monitor.node-id)." };
+        var advertise = new Option<string>("--advertise")
+        {
+            Description = "HOST:PORT that other nodes send redirected watchers to (overrides monitor.advertise; default: the listen address).",
+        };
         var command = new Command("monitor", "Run a monitor node: the TLS 1.3 mutual-auth listener that verifies watchers' sealed messages and serves admin consoles.")
         {
-            config, pki, listen, data,
+            config, pki, listen, data, nodeId, advertise,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -30,6 +35,11 @@ public static class MonitorCommand
                 ["monitor:pki-dir"] = parse.GetValue(pki)?.FullName,
                 ["monitor:data-dir"] = parse.GetValue(data)?.FullName,
                 ["monitor:listen"] = parse.GetValue(listen),
+                ["monitor:node-id"] = parse.GetValue(nodeId),
+                // monitor.advertise defaults to the listen address in the file; a --listen flag moves it
+                // too unless the advertised address was set on its own.
+                ["monitor:advertise"] = parse.GetValue(advertise)
+                    ?? (Environment.GetEnvironmentVariable("SM_MONITOR_ADVERTISE") is null ? parse.GetValue(listen) : null),
             });
             var options = NodeConfiguration.Read(() => MonitorOptions.FromConfiguration(configuration));
             options = options with
@@ -61,7 +71,10 @@ public static class MonitorCommand
             await using (node)
             {
                 var output = parse.InvocationConfiguration.Output;
-                output.WriteLine($"SecureMonitor monitor {options.NodeId}: role leader (epoch {node.Fence.Epoch}), listening on {node.Endpoint} (TLS 1.3, mutual auth)");
+                var cluster = node.Cluster;
+                var role = cluster.IsLeader ? $"leader (epoch {cluster.Epoch})"
+                    : $"follower (leader: {cluster.LeaderNodeId ?? "none yet"}{(cluster.LeaderEndpoint is { } at ? " at " + at : "")})";
+                output.WriteLine($"SecureMonitor monitor {options.NodeId}: role {role}, listening on {node.Endpoint} (TLS 1.3, mutual auth), advertised as {cluster.Endpoint}");
                 output.WriteLine($"  PKI {options.PkiDirectory}; store {Path.Combine(options.DataDirectory, "monitor.db")}; notify {options.Notifications}. Ctrl-C stops.");
                 try
                 {

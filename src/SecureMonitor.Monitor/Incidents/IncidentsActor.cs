@@ -10,10 +10,11 @@ namespace SecureMonitor.Monitor.Incidents;
 /// The DoS correlator's home: every alert the hosts observe goes through it; each incident change
 /// is persisted (under the leader's fence) and only then told to administrators, once per change.
 /// A periodic tick resolves incidents after their quiet period and keeps Alertmanager's view of
-/// open incidents fresh.
+/// open incidents fresh. Its state is rebuilt from the store before its first message, so a new
+/// leader and a restarted actor alike continue the open incident instead of duplicating it.
 /// </summary>
 public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorStore store, WriteFence fence, NotificationDispatcher notifier,
-    string monitorNode, IReadOnlyList<Incident> restoredOpen, IReadOnlyList<ObservedAlert> restoredWindow) : Actor
+    string monitorNode) : Actor
 {
     private readonly DosCorrelator _correlator = new(options);
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
@@ -36,11 +37,11 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
 
     protected override async ValueTask ReceiveAsync(object message)
     {
-        // Restoring may write (stale incidents resolved), which needs the async handler: first message.
+        // Restoring reads the store and may write (stale incidents resolved): the async handler's first message.
         if (!_restored)
         {
+            await RestoreAsync();
             _restored = true;
-            await PublishAsync(_correlator.Restore(restoredOpen, restoredWindow));
         }
         switch (message)
         {
@@ -59,6 +60,19 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
                 Unhandled(message);
                 break;
         }
+    }
+
+    private async ValueTask RestoreAsync()
+    {
+        var now = Context.System.TimeProvider.GetUtcNow();
+        var open = await store.ListIncidentsAsync(openOnly: true);
+        var window = await store.ListAlertsAsync(new AlertQuery { Since = now - options.Window, Limit = AlertQuery.MaxLimit });
+        foreach (var record in open)
+        {
+            _versions[record.Id] = record.Version;
+        }
+        await PublishAsync(_correlator.Restore([.. open.Select(IncidentRestore.ToIncident)],
+            [.. window.Select(IncidentRestore.ToObserved).OrderBy(alert => alert.At)]));
     }
 
     private async ValueTask PublishAsync(IReadOnlyList<IncidentEvent> changes)

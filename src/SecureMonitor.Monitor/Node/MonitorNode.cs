@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using SecureMonitor.Actors;
 using SecureMonitor.Monitor.Admin;
+using SecureMonitor.Monitor.Cluster;
 using SecureMonitor.Monitor.Hosts;
 using SecureMonitor.Monitor.Incidents;
 using SecureMonitor.Monitor.Persistence;
@@ -19,14 +20,17 @@ namespace SecureMonitor.Monitor.Node;
 
 /// <summary>
 /// One running monitor node: loads its identity and the key ring from the PKI directory, opens the
-/// store and takes the leader lease, restores hosts and the open incident, starts the host and
-/// incident actors and the notifier, and only then serves watchers and admin consoles. The CLI, the
-/// tests and the simulator start a node the same way.
+/// store, starts serving, and joins the leader election. While it holds the lease it runs a
+/// <see cref="LeaderTerm"/> (restored from the store before it accepts traffic); as a follower it
+/// answers watchers "not leader; try X" and serves admin reads from the store. The CLI, the tests and
+/// the simulator start a node the same way.
 /// </summary>
-public sealed partial class MonitorNode : IAsyncDisposable
+public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, ISessionRouting
 {
     private readonly List<Func<ValueTask>> _stops = [];
     private readonly ILogger _log;
+    private LeaderTermParts _termParts = null!;
+    private volatile LeaderTerm? _term;
 
     private MonitorNode(ILogger log) => _log = log;
 
@@ -34,19 +38,28 @@ public sealed partial class MonitorNode : IAsyncDisposable
 
     public RejectionCounters Rejections { get; private set; } = null!;
 
-    /// <summary>Watchers connected now; push messages (threshold rules) to them here.</summary>
-    public WatcherSessions Watchers { get; private set; } = null!;
-
     public IMonitorStore Store { get; private set; } = null!;
 
-    /// <summary>The epoch this node writes under.</summary>
-    public WriteFence Fence { get; private set; }
+    /// <summary>Leader or follower, and who leads.</summary>
+    public LeaderElection Cluster { get; private set; } = null!;
 
-    /// <summary>The host actors' parent: ask it <see cref="GetHostStates"/>.</summary>
-    public IActorRef Hosts { get; private set; } = null!;
+    /// <summary>The current term, or null while this node follows.</summary>
+    public LeaderTerm? Term => _term;
 
-    /// <summary>The correlator: ask it <see cref="IncidentsActor.GetActiveIncident"/>.</summary>
-    public IActorRef Incidents { get; private set; } = null!;
+    /// <summary>The current term; throws on a follower.</summary>
+    public LeaderTerm Leader => _term ?? throw new InvalidOperationException($"monitor node {Cluster.NodeId} is not the leader");
+
+    /// <summary>The epoch the current term writes under (leader only).</summary>
+    public WriteFence Fence => Leader.Fence;
+
+    /// <summary>Watchers connected to the current term (leader only); push messages to them here.</summary>
+    public WatcherSessions Watchers => Leader.Watchers;
+
+    /// <summary>The host actors' parent (leader only): ask it <see cref="GetHostStates"/>.</summary>
+    public IActorRef Hosts => Leader.Hosts;
+
+    /// <summary>The correlator (leader only): ask it <see cref="IncidentsActor.GetActiveIncident"/>.</summary>
+    public IActorRef Incidents => Leader.Incidents;
 
     public NotificationDispatcher Notifier { get; private set; } = null!;
 
@@ -55,7 +68,7 @@ public sealed partial class MonitorNode : IAsyncDisposable
     private SecureListener? _listener;
 
     /// <exception cref="PkiException">The PKI directory is unusable.</exception>
-    /// <exception cref="MonitorStartException">The store or the lease cannot be had.</exception>
+    /// <exception cref="MonitorStartException">The store cannot be had.</exception>
     public static async Task<MonitorNode> StartAsync(MonitorOptions options, ILoggerFactory loggers, TimeProvider time,
         MonitorNodeHooks? hooks = null, CancellationToken cancellationToken = default)
     {
@@ -87,11 +100,6 @@ public sealed partial class MonitorNode : IAsyncDisposable
         Store = store;
         OnStop(store.DisposeAsync);
         await store.MigrateAsync(cancellationToken);
-        var lease = await store.TryAcquireLeaseAsync(options.NodeId, options.Listen.ToString(), options.LeaseDuration, time.GetUtcNow(), cancellationToken)
-            ?? throw new MonitorStartException($"another monitor node holds the leader lease in {options.DataDirectory}");
-        Fence = new WriteFence(lease.Epoch);
-        OnStop(async () => await store.ReleaseLeaseAsync(options.NodeId, lease.Epoch));
-        StartLeaseRenewal(store, options, lease.Epoch, time);
 
         var http = NotificationEndpoint.CreateHttpClient();
         OnStop(() => { http.Dispose(); return ValueTask.CompletedTask; });
@@ -99,37 +107,14 @@ public sealed partial class MonitorNode : IAsyncDisposable
             options.Notifications.DispatcherOptions(), time, loggers.CreateLogger<NotificationDispatcher>());
         OnStop(Notifier.DisposeAsync);
 
-        var now = time.GetUtcNow();
-        var knownHosts = await store.ListHostsAsync(cancellationToken);
-        var openIncidents = await store.ListIncidentsAsync(openOnly: true, cancellationToken);
-        var window = await store.ListAlertsAsync(new AlertQuery { Since = now - options.Correlation.Window, Limit = AlertQuery.MaxLimit }, cancellationToken);
-
-        var system = new ActorSystem("monitor", time, loggers);
-        OnStop(system.DisposeAsync);
-        Incidents = system.ActorOf(Props.Create(() => new IncidentsActor(options.Correlation, store, Fence, Notifier, options.NodeId,
-            [.. openIncidents.Select(IncidentRestore.ToIncident)], [.. window.Select(IncidentRestore.ToObserved).OrderBy(alert => alert.At)])), "incidents");
-        Hosts = system.ActorOf(Props.Create(() => new HostsActor([.. knownHosts.Select(host => host.HostId)], options.Liveness, Incidents,
-            TimeSpan.FromSeconds(1))), "hosts");
-        system.ActorOf(Props.Create(() => new RetentionActor(store, Fence, options.AlertRetention)), "retention");
-
-        var writer = new GroupCommitWriter(store, Fence);
-        OnStop(writer.DisposeAsync);
-        var hostsActor = Hosts;
-        var sink = new PersistentMessageSink(store, writer, stored =>
-        {
-            hostsActor.Tell(stored);
-            hooks.OnStored?.Invoke(stored);
-        }, time);
-
         var securityAlerts = hooks.SecurityAlerts ?? new LoggingSecurityAlertSink(loggers.CreateLogger<LoggingSecurityAlertSink>());
         var tamper = new TamperDetector(options.TamperThreshold, options.TamperWindow, time, securityAlerts);
         Rejections = new RejectionCounters(tamper, time, loggers.CreateLogger<RejectionCounters>());
-        var verifier = new EnvelopeVerifier(keys, sink, Rejections, options.MaxFrameBytes);
-        var info = new MonitorNodeInfo(options.NodeId, options.Listen.ToString(), typeof(MonitorNode).Assembly.GetName().Version?.ToString(3) ?? "?", now);
-        var admin = new AdminCommandHandler([new StatusCommand(info, Rejections, time)]);
-        Watchers = new WatcherSessions();
+        _termParts = new LeaderTermParts(options, store, Notifier, keys, Rejections, hooks.OnStored, time, loggers);
+
+        var startedAt = time.GetUtcNow();
         var rateLimiter = new HostRateLimiter(options.HostMessagesPerSecond, time);
-        var handler = new MonitorSessionHandler(verifier, admin, Rejections, Watchers, keys, rateLimiter, time);
+        var handler = new MonitorSessionHandler(this, Rejections, keys, rateLimiter, time);
         _listener = new SecureListener(new SecureListenerOptions
         {
             Endpoint = options.Listen,
@@ -140,36 +125,52 @@ public sealed partial class MonitorNode : IAsyncDisposable
             FrameLimits = new FrameLimits(options.MaxFrameBytes),
             Time = time,
         }, handler, Rejections, loggers.CreateLogger<SecureListener>());
-        // Stops run in reverse: the listener goes first, so no session writes into a closed store.
+        // Stops run in reverse: the election steps down first, then the listener closes, so no
+        // session writes into a closed store.
         var listener = _listener;
         OnStop(listener.DisposeAsync);
         listener.Start();
         Endpoint = listener.LocalEndpoint;
-        LogStarted(_log, options.NodeId, Endpoint, identity.Identity.Name, lease.Epoch, knownHosts.Count, openIncidents.Count, options.Notifications.ToString());
+
+        var advertised = options.Advertise is { } advertise && !advertise.EndsWith(":0", StringComparison.Ordinal) ? advertise : Endpoint.ToString();
+        Cluster = new LeaderElection(store, new LeaderElectionOptions
+        {
+            NodeId = options.NodeId,
+            Endpoint = advertised,
+            LeaseDuration = options.LeaseDuration,
+            RenewInterval = options.RenewInterval,
+        }, this, time, loggers.CreateLogger<LeaderElection>());
+        var info = new MonitorNodeInfo(options.NodeId, advertised, typeof(MonitorNode).Assembly.GetName().Version?.ToString(3) ?? "?", startedAt);
+        Admin = new AdminCommandHandler([new StatusCommand(info, Rejections, time)]);
+        var election = Cluster;
+        OnStop(election.DisposeAsync);
+        await election.StartAsync(cancellationToken);
+        LogStarted(_log, options.NodeId, Endpoint, identity.Identity.Name, election.IsLeader ? $"leader, epoch {election.Epoch}" :
+            $"follower of {election.LeaderNodeId ?? "(no leader yet)"}", options.Notifications.ToString());
     }
 
-    /// <summary>Renews the lease well within its duration. A single node keeps it; losing it (the
-    /// store refused the renewal) is reported loudly: the cluster issue adds stepping down.</summary>
-    private void StartLeaseRenewal(IMonitorStore store, MonitorOptions options, long epoch, TimeProvider time)
+    /// <summary>Admin commands, served on every node; until the node has joined the cluster, none.</summary>
+    public AdminCommandHandler Admin { get; private set; } = new([]);
+
+    string? ISessionRouting.LeaderNodeId => Cluster?.LeaderNodeId;
+
+    IReadOnlyList<string> ISessionRouting.RedirectEndpoints => Cluster?.RedirectEndpoints ?? [];
+
+    async Task ILeadershipTerms.BeginTermAsync(long epoch, CancellationToken termEnding, CancellationToken cancellationToken)
     {
-        var timer = time.CreateTimer(_ =>
+        var term = await LeaderTerm.StartAsync(epoch, termEnding, _termParts, cancellationToken);
+        _term = term;
+        LogTermBegun(_log, epoch, term.RestoredHosts, term.RestoredIncident?.Id ?? "none");
+    }
+
+    async Task ILeadershipTerms.EndTermAsync(long epoch, string reason)
+    {
+        var term = _term;
+        _term = null;
+        if (term is not null)
         {
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    if (!await store.RenewLeaseAsync(options.NodeId, epoch, options.LeaseDuration, time.GetUtcNow()))
-                    {
-                        LogLeaseLost(_log, epoch);
-                    }
-                }
-                catch (Exception error) when (error is not OutOfMemoryException)
-                {
-                    LogLeaseRenewFailed(_log, error.Message);
-                }
-            });
-        }, null, options.RenewInterval, options.RenewInterval);
-        OnStop(timer.DisposeAsync);
+            await term.DisposeAsync();
+        }
     }
 
     private void OnStop(Func<ValueTask> stop) => _stops.Add(stop);
@@ -192,14 +193,11 @@ public sealed partial class MonitorNode : IAsyncDisposable
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Monitor node {Node} serving on {Endpoint} (certificate {Certificate}; leader, epoch {Epoch}; restored {Hosts} host(s), {Incidents} open incident(s); notify {Notify})")]
-    private static partial void LogStarted(ILogger log, string node, IPEndPoint endpoint, string certificate, long epoch, int hosts, int incidents, string notify);
+        Message = "Monitor node {Node} serving on {Endpoint} (certificate {Certificate}; {Role}; notify {Notify})")]
+    private static partial void LogStarted(ILogger log, string node, IPEndPoint endpoint, string certificate, string role, string notify);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Leader lease epoch {Epoch} was lost: another node may have taken over")]
-    private static partial void LogLeaseLost(ILogger log, long epoch);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not renew the leader lease: {Error}")]
-    private static partial void LogLeaseRenewFailed(ILogger log, string error);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Term {Epoch} restored {Hosts} host(s) and open incident {Incident} from the store")]
+    private static partial void LogTermBegun(ILogger log, long epoch, int hosts, string incident);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A part of the node failed to stop cleanly: {Error}")]
     private static partial void LogStopFailed(ILogger log, string error);

@@ -1,6 +1,4 @@
-using SecureMonitor.Monitor.Admin;
 using SecureMonitor.Monitor.Security;
-using SecureMonitor.Monitor.Verification;
 using SecureMonitor.Pki;
 using SecureMonitor.Protocol;
 using SecureMonitor.Protocol.Sealing;
@@ -11,18 +9,38 @@ namespace SecureMonitor.Monitor.Sessions;
 
 /// <summary>
 /// Decides by the certificate's role what a connection may do: watchers send sealed envelopes for
-/// their own host, admins run commands, viewers run read-only commands. Any other role is refused.
+/// their own host (to the leader only: a follower answers "not leader; try X" and closes), admins
+/// run commands, viewers run read-only commands. Any other role is refused.
 /// </summary>
-public sealed class MonitorSessionHandler(EnvelopeVerifier verifier, AdminCommandHandler admin, RejectionCounters rejections,
-    WatcherSessions sessions, IEnvelopeKeyProvider keys, HostRateLimiter rateLimiter, TimeProvider time)
-    : ISecureSessionHandler
+public sealed class MonitorSessionHandler(ISessionRouting routing, RejectionCounters rejections, IEnvelopeKeyProvider keys,
+    HostRateLimiter rateLimiter, TimeProvider time) : ISecureSessionHandler
 {
     public Task RunAsync(AuthenticatedConnection connection, CancellationToken stopping) => connection.Identity.Role switch
     {
-        CertificateRole.Watcher => new WatcherSession(connection, verifier, rejections, sessions, keys, rateLimiter, time).RunAsync(stopping),
-        CertificateRole.Admin or CertificateRole.Viewer => new AdminSession(connection, admin, rejections).RunAsync(stopping),
+        CertificateRole.Watcher => RunWatcherAsync(connection, stopping),
+        CertificateRole.Admin or CertificateRole.Viewer => new AdminSession(connection, routing.Admin, rejections).RunAsync(stopping),
         _ => RefuseAsync(connection, stopping),
     };
+
+    private async Task RunWatcherAsync(AuthenticatedConnection connection, CancellationToken stopping)
+    {
+        if (routing.Term is not { } term)
+        {
+            await connection.SendAsync(Frames.NotLeader(routing.RedirectEndpoints, routing.LeaderNodeId ?? ""), stopping);
+            return;
+        }
+        // The session ends with the term: a node that steps down drops its watchers at once, and
+        // they resend everything unacknowledged to the new leader.
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping, term.Ending);
+        try
+        {
+            await new WatcherSession(connection, term.Verifier, rejections, term.Watchers, keys, rateLimiter, time).RunAsync(session.Token);
+        }
+        catch (OperationCanceledException) when (term.Ending.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            // Stepped down mid-session; closing the connection is the message.
+        }
+    }
 
     private async Task RefuseAsync(AuthenticatedConnection connection, CancellationToken stopping)
     {

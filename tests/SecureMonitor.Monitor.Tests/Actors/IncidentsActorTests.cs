@@ -46,7 +46,7 @@ public sealed class IncidentsActorTests : IAsyncLifetime
         _notifier = new NotificationDispatcher([_channel], time: _kit.Time);
         var fence = new WriteFence(lease.Epoch);
         _incidents = _kit.System.ActorOf(
-            Props.Create(() => new IncidentsActor(Correlation, _store, fence, _notifier, Node, [], [])), "incidents");
+            Props.Create(() => new IncidentsActor(Correlation, _store, fence, _notifier, Node)), "incidents");
         await _kit.BarrierAsync(_incidents); // PreStart has armed the 1 s tick
     }
 
