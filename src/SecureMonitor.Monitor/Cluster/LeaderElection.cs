@@ -62,11 +62,15 @@ public sealed partial class LeaderElection : IClusterState, IAsyncDisposable
     }
 
     /// <summary>Registers this node and makes the first bid inline, so a lone node leads as soon as
-    /// this returns; then keeps renewing or bidding in the background.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// this returns; then, unless <paramref name="renewInBackground"/> is false (tests drive
+    /// <see cref="TickAsync"/> themselves), keeps renewing or bidding every renewal interval.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken, bool renewInBackground = true)
     {
         await TickAsync(cancellationToken);
-        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        if (renewInBackground)
+        {
+            _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        }
     }
 
     private async Task RunAsync(CancellationToken stopping)
@@ -89,20 +93,27 @@ public sealed partial class LeaderElection : IClusterState, IAsyncDisposable
         }
     }
 
-    private async Task TickAsync(CancellationToken stopping)
+    /// <summary>
+    /// One round: refresh this node's membership, then renew (leader) or look for a free lease
+    /// (follower). Each store call is bounded by the renewal interval, so a store that stops answering
+    /// cannot hold the node past its watchdog or keep it from rejoining later. Throws what the store threw.
+    /// </summary>
+    public async Task TickAsync(CancellationToken cancellationToken)
     {
-        await _transition.WaitAsync(stopping);
+        using var deadline = new CancellationTokenSource(_options.RenewInterval, _time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        await _transition.WaitAsync(bounded.Token);
         try
         {
             var now = _time.GetUtcNow();
-            await _store.UpsertMemberAsync(_options.NodeId, _options.Endpoint, now, stopping);
+            await _store.UpsertMemberAsync(_options.NodeId, _options.Endpoint, now, bounded.Token);
             if (_termEpoch != 0)
             {
-                await RenewLockedAsync(now, stopping);
+                await RenewLockedAsync(now, bounded.Token);
             }
             else
             {
-                await BidLockedAsync(now, stopping);
+                await BidLockedAsync(now, bounded.Token, cancellationToken);
             }
             StoreRecovered();
         }
@@ -130,10 +141,10 @@ public sealed partial class LeaderElection : IClusterState, IAsyncDisposable
         }
     }
 
-    private async Task BidLockedAsync(DateTimeOffset now, CancellationToken stopping)
+    private async Task BidLockedAsync(DateTimeOffset now, CancellationToken bounded, CancellationToken stopping)
     {
-        var lease = await _store.ReadLeaseAsync(stopping);
-        var members = await _store.ListMembersAsync(stopping);
+        var lease = await _store.ReadLeaseAsync(bounded);
+        var members = await _store.ListMembersAsync(bounded);
         string[] others = [.. members
             .Where(member => member.NodeId != _options.NodeId && now - member.HeartbeatAt < _options.LeaseDuration)
             .Select(member => member.Endpoint)];
@@ -143,7 +154,7 @@ public sealed partial class LeaderElection : IClusterState, IAsyncDisposable
             return;
         }
 
-        var grant = await _store.TryAcquireLeaseAsync(_options.NodeId, _options.Endpoint, _options.LeaseDuration, now, stopping);
+        var grant = await _store.TryAcquireLeaseAsync(_options.NodeId, _options.Endpoint, _options.LeaseDuration, now, bounded);
         if (grant is null)
         {
             Follow(new ClusterView(false, lease.Epoch, null, null, others)); // lost the race; the next tick reads the winner
@@ -155,6 +166,7 @@ public sealed partial class LeaderElection : IClusterState, IAsyncDisposable
         ArmWatchdog(now);
         try
         {
+            // Restoring may take longer than one store call; the watchdog bounds it by the lease.
             await _terms.BeginTermAsync(grant.Epoch, _termEnding.Token, stopping);
         }
         catch (Exception error) when (error is not OutOfMemoryException)
