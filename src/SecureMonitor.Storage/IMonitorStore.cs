@@ -70,7 +70,11 @@ public interface IMonitorStore : IAsyncDisposable
     /// </summary>
     Task<bool> ReleaseLeaseAsync(string nodeId, long epoch, CancellationToken ct = default);
 
-    /// <summary>The append-only log of grants, oldest first.</summary>
+    /// <summary>
+    /// The log of grants, oldest first, each with the span its lease ran: a grant or renewal (including
+    /// an extension by <see cref="TryAcquireLeaseAsync"/>) moves its epoch's <see cref="LeaderEpoch.LeaseUntil"/>
+    /// to the new expiry; a grant after a release cuts the released epoch's span short to the grant time.
+    /// </summary>
     Task<IReadOnlyList<LeaderEpoch>> ListLeaderEpochsAsync(CancellationToken ct = default);
 
     // ----- verified messages -----

@@ -20,8 +20,13 @@ public sealed record LeaseState(string? Holder, string? Endpoint, long Epoch, Da
     public bool IsHeldAt(DateTimeOffset now) => Holder is not null && ExpiresAt > now;
 }
 
-/// <summary>One entry of the append-only log of leadership grants, for audits.</summary>
-public sealed record LeaderEpoch(long Epoch, string NodeId, string Endpoint, DateTimeOffset AcquiredAt);
+/// <summary>
+/// One entry of the log of leadership grants, for audits: the term's lease ran from
+/// <see cref="AcquiredAt"/> to <see cref="LeaseUntil"/> (its last grant or renewal, cut short to the next
+/// grant when it was released). A leader accepts watcher traffic only within that span, so the spans of
+/// different epochs never overlap.
+/// </summary>
+public sealed record LeaderEpoch(long Epoch, string NodeId, string Endpoint, DateTimeOffset AcquiredAt, DateTimeOffset LeaseUntil);
 
 /// <summary>What a verified watcher message was. Only alerts and resolutions become rows.</summary>
 public enum MessageKind

@@ -232,16 +232,21 @@ public abstract class MonitorStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_epochs_log_records_every_grant_in_order()
+    public async Task The_epochs_log_records_every_grant_in_order_with_the_span_its_lease_ran()
     {
         await Store.TryAcquireLeaseAsync("node-a", "a:7801", LeaseFor, T0);
         await Store.TryAcquireLeaseAsync("node-a", "a:7801", LeaseFor, At(5)); // renewal by acquire: no new epoch
         await Store.TryAcquireLeaseAsync("node-b", "b:7801", LeaseFor, At(30));
+        await Store.RenewLeaseAsync("node-b", 2, LeaseFor, At(32));
         await Store.ReleaseLeaseAsync("node-b", 2);
-        await Store.TryAcquireLeaseAsync("node-c", "c:7801", LeaseFor, At(31));
+        await Store.TryAcquireLeaseAsync("node-c", "c:7801", LeaseFor, At(33)); // released: its span ends here
 
         Assert.Equal(
-            [new LeaderEpoch(1, "node-a", "a:7801", T0), new LeaderEpoch(2, "node-b", "b:7801", At(30)), new LeaderEpoch(3, "node-c", "c:7801", At(31))],
+            [
+                new LeaderEpoch(1, "node-a", "a:7801", T0, At(15)),
+                new LeaderEpoch(2, "node-b", "b:7801", At(30), At(33)),
+                new LeaderEpoch(3, "node-c", "c:7801", At(33), At(43)),
+            ],
             await Store.ListLeaderEpochsAsync());
     }
 

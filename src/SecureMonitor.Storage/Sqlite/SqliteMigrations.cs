@@ -102,6 +102,12 @@ internal static class SqliteMigrations
                 heartbeat_at INTEGER NOT NULL
             ) STRICT;
             """),
+        new(3, "epochs log: how long each term's lease ran", """
+            -- The end of the lease as last granted or renewed; cut short to the next grant when the
+            -- holder released it. [acquired_at, lease_until] of different epochs never overlap.
+            ALTER TABLE leader_epochs ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+            UPDATE leader_epochs SET lease_until = acquired_at;
+            """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -19,16 +19,19 @@ public sealed partial class SqliteMonitorStore
             if (live && lease.Holder == nodeId)
             {
                 Execute(c, tx, "UPDATE leader_lease SET endpoint = $e, expires_at = $until WHERE id = 1", ("$e", endpoint), ("$until", untilUs));
+                Execute(c, tx, "UPDATE leader_epochs SET lease_until = $until WHERE epoch = $epoch", ("$until", untilUs), ("$epoch", lease.Epoch));
                 return new LeaseGrant(lease.Epoch, FromMicros(untilUs));
             }
 
             if (live) return null;
 
+            // A released lease ended when the next grant came, not when it would have lapsed.
+            Execute(c, tx, "UPDATE leader_epochs SET lease_until = $now WHERE epoch = $epoch AND lease_until > $now", ("$now", nowUs), ("$epoch", lease.Epoch));
             var epoch = lease.Epoch + 1;
             Execute(c, tx, "UPDATE leader_lease SET holder = $n, endpoint = $e, epoch = $epoch, expires_at = $until WHERE id = 1",
                 ("$n", nodeId), ("$e", endpoint), ("$epoch", epoch), ("$until", untilUs));
-            Execute(c, tx, "INSERT INTO leader_epochs (epoch, node_id, endpoint, acquired_at) VALUES ($epoch, $n, $e, $now)",
-                ("$epoch", epoch), ("$n", nodeId), ("$e", endpoint), ("$now", nowUs));
+            Execute(c, tx, "INSERT INTO leader_epochs (epoch, node_id, endpoint, acquired_at, lease_until) VALUES ($epoch, $n, $e, $now, $until)",
+                ("$epoch", epoch), ("$n", nodeId), ("$e", endpoint), ("$now", nowUs), ("$until", untilUs));
             return new LeaseGrant(epoch, FromMicros(untilUs));
         }, ct);
     }
@@ -37,10 +40,19 @@ public sealed partial class SqliteMonitorStore
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeId);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
-        return WriteAsync(null, (c, tx) => Execute(c, tx, """
-            UPDATE leader_lease SET expires_at = $until
-            WHERE id = 1 AND holder = $n AND epoch = $epoch AND expires_at > $now
-            """, ("$until", ToMicros(now + duration)), ("$n", nodeId), ("$epoch", epoch), ("$now", ToMicros(now))) == 1, ct);
+        var untilUs = ToMicros(now + duration);
+        return WriteAsync(null, (c, tx) =>
+        {
+            var renewed = Execute(c, tx, """
+                UPDATE leader_lease SET expires_at = $until
+                WHERE id = 1 AND holder = $n AND epoch = $epoch AND expires_at > $now
+                """, ("$until", untilUs), ("$n", nodeId), ("$epoch", epoch), ("$now", ToMicros(now))) == 1;
+            if (renewed)
+            {
+                Execute(c, tx, "UPDATE leader_epochs SET lease_until = $until WHERE epoch = $epoch", ("$until", untilUs), ("$epoch", epoch));
+            }
+            return renewed;
+        }, ct);
     }
 
     public Task<LeaseState> ReadLeaseAsync(CancellationToken ct = default) => ReadAsync(c => ReadLease(c, null), ct);
@@ -57,10 +69,10 @@ public sealed partial class SqliteMonitorStore
     public Task<IReadOnlyList<LeaderEpoch>> ListLeaderEpochsAsync(CancellationToken ct = default) =>
         ReadAsync<IReadOnlyList<LeaderEpoch>>(c =>
         {
-            using var cmd = Command(c, null, "SELECT epoch, node_id, endpoint, acquired_at FROM leader_epochs ORDER BY epoch");
+            using var cmd = Command(c, null, "SELECT epoch, node_id, endpoint, acquired_at, lease_until FROM leader_epochs ORDER BY epoch");
             using var r = cmd.ExecuteReader();
             var list = new List<LeaderEpoch>();
-            while (r.Read()) list.Add(new LeaderEpoch(r.GetInt64(0), r.GetString(1), r.GetString(2), FromMicros(r.GetInt64(3))));
+            while (r.Read()) list.Add(new LeaderEpoch(r.GetInt64(0), r.GetString(1), r.GetString(2), FromMicros(r.GetInt64(3)), FromMicros(r.GetInt64(4))));
             return list;
         }, ct);
 
