@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using SecureMonitor.Benchmarks.Failover;
 using SecureMonitor.Benchmarks.MonitorLoad;
 
 // `monitor-load`: the open-loop load runner (throughput and latency percentiles of a real node).
@@ -6,6 +7,11 @@ using SecureMonitor.Benchmarks.MonitorLoad;
 if (args is ["monitor-load", ..])
 {
     return await MonitorLoadBenchmark.RunAsync(args[1..]);
+}
+// `failover`: kill -9 of the leader to the first alerts stored by the new leader, over several kills.
+if (args is ["failover", ..])
+{
+    return await FailoverBenchmark.RunAsync(args[1..]);
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

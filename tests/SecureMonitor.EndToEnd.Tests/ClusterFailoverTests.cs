@@ -18,7 +18,6 @@ namespace SecureMonitor.EndToEnd.Tests;
 public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly string[] Hosts = ["web-01", "web-02", "web-03"];
-    private const string RuleId = "load-flip";
     private const int FlipsBeforeKill = 6;
     private const int Flips = 16;
 
@@ -26,10 +25,12 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     private readonly List<SecureMonitorProcess> _monitors = [];
     private readonly List<SecureMonitorProcess> _watchers = [];
     private PkiFixture _pki = null!;
+    private ScriptedLoadWatchers _load = null!;
 
     public Task InitializeAsync()
     {
         _pki = PkiFixture.WithWatchers(Hosts);
+        _load = new ScriptedLoadWatchers(_work);
         return Task.CompletedTask;
     }
 
@@ -68,26 +69,27 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }
         var leader = Assert.Single(_monitors, monitor => monitor.CountLines(line => line.Contains("role leader", StringComparison.Ordinal)) == 1);
 
-        WriteLoad(0);
+        _load.WriteLoad(0);
         foreach (var host in Hosts)
         {
-            _watchers.Add(SecureMonitorProcess.Start(["watcher", "--config", WriteWatcherConfig(host, endpoints)], workingDirectory: _work));
+            _watchers.Add(SecureMonitorProcess.Start(["watcher", "--config", _load.WriteConfig(host, _pki.Paths.WatcherBundle(host), endpoints)],
+                workingDirectory: _work));
         }
         foreach (var watcher in _watchers)
         {
             await watcher.WaitForLinesAsync(line => line.Contains("Connected to monitor", StringComparison.Ordinal), 1, "a watcher to connect");
         }
 
-        for (var flip = 1; flip <= FlipsBeforeKill; flip++)
+        while (_load.Flips < FlipsBeforeKill)
         {
-            await FlipAsync(flip);
+            await _load.FlipAsync(_watchers);
         }
         await WaitForStoredAsync(FlipsBeforeKill);
         var killedAt = Stopwatch.StartNew();
         await leader.KillHardAsync();
-        for (var flip = FlipsBeforeKill + 1; flip <= Flips; flip++)
+        while (_load.Flips < Flips)
         {
-            await FlipAsync(flip); // raised while the cluster fails over: spooled, then delivered to the new leader
+            await _load.FlipAsync(_watchers); // raised while the cluster fails over: spooled, then delivered to the new leader
         }
         await WaitForStoredAsync(Flips);
         output.WriteLine($"all {Flips * Hosts.Length} alerts stored {killedAt.Elapsed.TotalSeconds:0.0} s after the kill");
@@ -115,19 +117,6 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         Assert.All(all, alert => Assert.Contains(epochs, epoch => epoch.AcquiredAt <= alert.ReceivedAt && alert.ReceivedAt <= epoch.LeaseUntil));
     }
 
-    /// <summary>Flips the load and waits until every watcher has raised the event it causes.</summary>
-    private async Task FlipAsync(int flip)
-    {
-        var firing = flip % 2 == 1;
-        WriteLoad(firing ? 100 : 0);
-        var expected = firing ? (flip + 1) / 2 : flip / 2;
-        foreach (var watcher in _watchers)
-        {
-            await watcher.WaitForLinesAsync(line => line.Contains($"Threshold {(firing ? "Fired" : "Resolved")} rule={RuleId}", StringComparison.Ordinal),
-                expected, $"flip {flip} to be raised");
-        }
-    }
-
     private async Task WaitForStoredAsync(int perHost)
     {
         await using var store = await OpenStoreAsync(Path.Combine(_work, "monitor-data"));
@@ -147,35 +136,5 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         var store = new SqliteMonitorStore(new SqliteMonitorStoreOptions { DataDirectory = data });
         await store.MigrateAsync();
         return store;
-    }
-
-    private string ProcRoot => Path.Combine(_work, "proc");
-
-    private void WriteLoad(double load)
-    {
-        Directory.CreateDirectory(ProcRoot);
-        var temporary = Path.Combine(ProcRoot, "loadavg.tmp");
-        File.WriteAllText(temporary, $"{load:0.00} {load:0.00} {load:0.00} 1/100 4242\n");
-        File.Move(temporary, Path.Combine(ProcRoot, "loadavg"), overwrite: true);
-    }
-
-    private string WriteWatcherConfig(string host, IEnumerable<string> monitors)
-    {
-        var file = Path.Combine(_work, $"{host}.conf");
-        File.WriteAllText(file, $$"""
-            logging { level = Information, format = console }
-            transport { max-frame-size = 64KiB, handshake-timeout = 5s, idle-timeout = 60s }
-            watcher {
-              identity-dir = "{{_pki.Paths.WatcherBundle(host)}}"
-              monitors = [{{string.Join(", ", monitors.Select(endpoint => $"\"{endpoint}\""))}}]
-              data-dir = "{{Path.Combine(_work, "watchers", host)}}"
-              sampling { interval = 100ms, proc-root = "{{ProcRoot}}" }
-              heartbeat-interval = 1s
-              spool { max-size = 16MiB }
-              reconnect { min-backoff = 100ms, max-backoff = 1s }
-              thresholds = [ { id = {{RuleId}}, metric = load.1, warn = 50, for = 0s, hysteresis = 0, cooldown = 0s } ]
-            }
-            """);
-        return file;
     }
 }
