@@ -102,6 +102,24 @@ internal static class SqliteMigrations
                 heartbeat_at INTEGER NOT NULL
             ) STRICT;
             """),
+        new(3, "threshold settings and the revisions watchers applied", """
+            -- scope: a host id, or '*' for every host. settings: a JSON array of texts, in order.
+            CREATE TABLE threshold_settings (
+                scope         TEXT    PRIMARY KEY,
+                revision      INTEGER NOT NULL CHECK (revision >= 1),
+                settings      TEXT    NOT NULL CHECK (json_valid(settings)),
+                updated_by    TEXT    NOT NULL,
+                updated_at    INTEGER NOT NULL,
+                written_epoch INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE TABLE thresholds_applied (
+                host_id       TEXT    PRIMARY KEY,
+                revision      INTEGER NOT NULL CHECK (revision >= 1),
+                applied_at    INTEGER NOT NULL,
+                written_epoch INTEGER NOT NULL
+            ) STRICT;
+            """),
     ];
 
     public static int Latest => All[^1].Version;
