@@ -18,6 +18,7 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
     private readonly DosCorrelator _correlator = new(options);
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (IncidentChange Change, DateTimeOffset At)> _lastChanges = new(StringComparer.Ordinal);
+    private readonly List<Action<IncidentNotification>> _observers = [];
     private DateTimeOffset _lastRefresh = DateTimeOffset.MinValue;
     private bool _restored;
 
@@ -31,6 +32,16 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
     {
         public static readonly GetActiveIncident Instance = new();
     }
+
+    /// <summary>An operator acknowledges the active incident; answered with <see cref="OperatorChangeOutcome"/>.</summary>
+    public sealed record Acknowledge(string IncidentId, string By, string Note);
+
+    /// <summary>An operator resolves the active incident; answered with <see cref="OperatorChangeOutcome"/>.</summary>
+    public sealed record Resolve(string IncidentId, string By, string Note);
+
+    /// <summary>Adds an observer of every incident change, called after the change is durable (the
+    /// admin console's live feed). It must not block.</summary>
+    public sealed record ObserveChanges(Action<IncidentNotification> Observer);
 
     protected override void PreStart() => Context.Timers.StartPeriodic("tick", Tick.Instance, TimeSpan.FromSeconds(1));
 
@@ -55,10 +66,34 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
             case GetActiveIncident:
                 Sender.Tell(new ActiveIncident(_correlator.ActiveIncident));
                 break;
+            case Acknowledge acknowledge:
+                await OperatorChangeAsync(now => _correlator.Acknowledge(acknowledge.IncidentId, acknowledge.By, acknowledge.Note, now));
+                break;
+            case Resolve resolve:
+                await OperatorChangeAsync(now => _correlator.Resolve(resolve.IncidentId, resolve.By, resolve.Note, now));
+                break;
+            case ObserveChanges observe:
+                _observers.Add(observe.Observer);
+                break;
             default:
                 Unhandled(message);
                 break;
         }
+    }
+
+    /// <summary>Applies an operator's change to the active incident (after letting a quiet one resolve,
+    /// so nobody acknowledges what has already ended) and answers with the incident as stored.</summary>
+    private async ValueTask OperatorChangeAsync(Func<DateTimeOffset, IncidentEvent?> change)
+    {
+        var now = Context.System.TimeProvider.GetUtcNow();
+        await PublishAsync(_correlator.Tick(now));
+        if (change(now) is not { } happened)
+        {
+            Sender.Tell(new OperatorChangeOutcome(null));
+            return;
+        }
+        await PublishAsync([happened]);
+        Sender.Tell(new OperatorChangeOutcome(IncidentMapping.ToRecord(happened.Incident, _versions.GetValueOrDefault(happened.Incident.Id))));
     }
 
     private async ValueTask PublishAsync(IReadOnlyList<IncidentEvent> changes)
@@ -77,7 +112,12 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
                 _lastChanges[incident.Id] = (IncidentMapping.ChangeOf(change), change.At);
             }
             LogIncident(Context.Log, incident.Id, change.GetType().Name, incident.State.ToString(), incident.Hosts.Count, string.Join(",", incident.Metrics));
-            notifier.Publish(IncidentMapping.ToNotification(change, monitorNode, version));
+            var notification = IncidentMapping.ToNotification(change, monitorNode, version);
+            notifier.Publish(notification);
+            foreach (var observer in _observers)
+            {
+                observer(notification);
+            }
         }
     }
 
@@ -99,3 +139,7 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
 
 /// <summary>The correlator's open incident, if any.</summary>
 public sealed record ActiveIncident(Incident? Incident);
+
+/// <summary>The incident after an operator's change, as stored; null when it was not the active
+/// incident in a state the change applies to (nothing changed).</summary>
+public sealed record OperatorChangeOutcome(IncidentRecord? Incident);

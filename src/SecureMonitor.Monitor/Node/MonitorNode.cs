@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using SecureMonitor.Actors;
 using SecureMonitor.Monitor.Admin;
+using SecureMonitor.Monitor.Cluster;
 using SecureMonitor.Monitor.Hosts;
 using SecureMonitor.Monitor.Incidents;
 using SecureMonitor.Monitor.Persistence;
@@ -126,8 +127,9 @@ public sealed partial class MonitorNode : IAsyncDisposable
         Rejections = new RejectionCounters(tamper, time, loggers.CreateLogger<RejectionCounters>());
         var verifier = new EnvelopeVerifier(keys, sink, Rejections, options.MaxFrameBytes);
         var info = new MonitorNodeInfo(options.NodeId, options.Listen.ToString(), typeof(MonitorNode).Assembly.GetName().Version?.ToString(3) ?? "?", now);
-        var admin = new AdminCommandHandler([new StatusCommand(info, Rejections, time)]);
         Watchers = new WatcherSessions();
+        var admin = AdminContext.Create(hooks.ClusterState ?? new SingleNodeClusterState(options.NodeId, options.Listen.ToString(), lease.Epoch),
+            options, store, keyring, info, Rejections, time, loggers, new AdminLeaderParts(Fence, system, Hosts, Incidents, Watchers, sink)).CreateHandler();
         var rateLimiter = new HostRateLimiter(options.HostMessagesPerSecond, time);
         var handler = new MonitorSessionHandler(verifier, admin, Rejections, Watchers, keys, rateLimiter, time);
         _listener = new SecureListener(new SecureListenerOptions

@@ -1,37 +1,35 @@
 using System.Text.Json.Nodes;
-using SecureMonitor.Monitor.Security;
 using SecureMonitor.Protocol;
 using SecureMonitor.Transport;
 
-namespace SecureMonitor.Monitor.Admin;
+namespace SecureMonitor.Monitor.Admin.Commands;
 
-/// <summary><c>status</c>: this node's identity, endpoint, uptime and refusal counters.</summary>
-public sealed class StatusCommand(MonitorNodeInfo node, RejectionCounters rejections, TimeProvider time) : IAdminCommand
+/// <summary><c>status</c>: this node's identity, role in the cluster, uptime and refusal counters.</summary>
+public sealed class StatusCommand(AdminContext context) : AdminCommand(context, "status", readOnly: true, leaderOnly: false)
 {
-    public string Name => "status";
-
-    public bool ReadOnly => true;
-
-    public ValueTask<JsonNode> ExecuteAsync(ConnectionIdentity caller, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    public override ValueTask<AdminOutput> ExecuteAsync(ConnectionIdentity caller, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var rejected = new JsonArray();
-        foreach (var count in rejections.Snapshot())
-        {
-            rejected.Add(new JsonObject { ["host"] = count.Host, ["reason"] = count.Reason.ToMetricName(), ["count"] = count.Count });
-        }
+        AdminArguments.Parse(arguments, "status", (0, 0));
+        var node = Context.Node;
+        var cluster = Context.Cluster;
+        var rejected = AdminJson.Array(Context.Rejections.Snapshot(),
+            count => new JsonObject { ["host"] = count.Host, ["reason"] = count.Reason.ToMetricName(), ["count"] = count.Count });
         JsonNode status = new JsonObject
         {
             ["node"] = node.NodeId,
             ["endpoint"] = node.Endpoint,
             ["version"] = node.Version,
-            ["startedAt"] = node.StartedAt.ToString("O"),
-            ["uptimeSeconds"] = (long)(time.GetUtcNow() - node.StartedAt).TotalSeconds,
+            ["startedAt"] = AdminJson.Time(node.StartedAt),
+            ["uptimeSeconds"] = (long)(Context.Time.GetUtcNow() - node.StartedAt).TotalSeconds,
+            ["role"] = cluster.IsLeader ? "leader" : "follower",
+            ["epoch"] = cluster.Epoch,
+            ["leaderNode"] = cluster.LeaderNodeId,
+            ["leaderEndpoint"] = cluster.LeaderEndpoint,
+            ["connectedWatchers"] = Context.Leader?.Watchers.ConnectedHosts.Count,
+            ["tailSubscribers"] = Context.Feed.SubscriberCount,
             ["caller"] = caller.Name,
             ["rejections"] = rejected,
         };
-        return ValueTask.FromResult(status);
+        return ValueTask.FromResult<AdminOutput>(status);
     }
 }
-
-/// <summary>Facts about this monitor node shown to operators.</summary>
-public sealed record MonitorNodeInfo(string NodeId, string Endpoint, string Version, DateTimeOffset StartedAt);
