@@ -117,6 +117,7 @@ internal sealed class AdminSession(AuthenticatedConnection connection, AdminComm
                     }
                     await SendAsync(Item(requestId, item), stop);
                 }
+                await stream.DisposeAsync(); // off the feed before the console hears it ended
                 // The stream was stopped (so its token is spent): the summary gets a bound of its own.
                 var end = new JsonObject { ["type"] = "end", ["delivered"] = stream.Delivered, ["dropped"] = stream.Dropped };
                 using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
