@@ -9,29 +9,23 @@ namespace SecureMonitor.Admin.Tests;
 /// test, printing each node's log to the test output so a failure shows what the node saw. Commands
 /// go through <see cref="AdminClient"/>, the console's own client, over real TLS 1.3.
 /// </summary>
-public abstract class AdminTestBase(ITestOutputHelper output) : IAsyncLifetime
+public abstract class AdminTestBase : IAsyncLifetime
 {
     protected static readonly TimeSpan Within = Eventually.DefaultWithin;
 
-    private readonly List<PkiFixture> _pkis = [];
-    private readonly List<MonitorHarness> _monitors = [];
-    private readonly List<IAsyncDisposable> _others = [];
+    private readonly MonitorTestScope _scope;
 
-    protected ITestOutputHelper Output { get; } = output;
-
-    protected PkiFixture NewPki(string[]? watchers = null, string[]? viewers = null)
+    protected AdminTestBase(ITestOutputHelper output)
     {
-        var pki = new PkiFixture(watchers: watchers, viewers: viewers);
-        _pkis.Add(pki);
-        return pki;
+        Output = output;
+        _scope = new MonitorTestScope(output.WriteLine);
     }
 
-    protected async Task<MonitorHarness> StartMonitorAsync(PkiFixture pki, MonitorHarnessOptions? options = null)
-    {
-        var monitor = await MonitorHarness.StartAsync(pki, options);
-        _monitors.Add(monitor);
-        return monitor;
-    }
+    protected ITestOutputHelper Output { get; }
+
+    protected PkiFixture NewPki(string[]? watchers = null, string[]? viewers = null) => _scope.NewPki(watchers, viewers);
+
+    protected Task<MonitorHarness> StartMonitorAsync(PkiFixture pki, MonitorHarnessOptions? options = null) => _scope.StartMonitorAsync(pki, options);
 
     /// <summary>A console client for <paramref name="identity"/> (an admin or viewer of the PKI) dialling the nodes given.</summary>
     protected AdminClient Client(PkiFixture pki, string identity, params MonitorHarness[] nodes)
@@ -42,17 +36,10 @@ public abstract class AdminTestBase(ITestOutputHelper output) : IAsyncLifetime
             Monitors = [.. nodes.Select(node => node.Endpoint)],
             Timeout = Within,
         }, pki.LoadAdmin(identity));
-        _others.Add(client);
-        return client;
+        return _scope.Track(client);
     }
 
     protected AdminClient Admin(MonitorHarness monitor) => Client(monitor.Pki, PkiDirectory.DefaultAdminName, monitor);
-
-    protected T Track<T>(T disposable) where T : IAsyncDisposable
-    {
-        _others.Add(disposable);
-        return disposable;
-    }
 
     /// <summary>Runs a command that must succeed; its JSON result.</summary>
     protected static async Task<JsonObject> OkAsync(AdminClient client, string command, params string[] arguments)
@@ -108,24 +95,7 @@ public abstract class AdminTestBase(ITestOutputHelper output) : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        for (var index = _others.Count - 1; index >= 0; index--)
-        {
-            await _others[index].DisposeAsync();
-        }
-        for (var index = _monitors.Count - 1; index >= 0; index--)
-        {
-            var monitor = _monitors[index];
-            await monitor.DisposeAsync();
-            Output.WriteLine($"--- log of monitor #{index} ({monitor.Options.NodeId}) ---");
-            Output.WriteLine(monitor.Logs.Dump());
-        }
-        foreach (var pki in _pkis)
-        {
-            pki.Dispose();
-        }
-    }
+    public async Task DisposeAsync() => await _scope.DisposeAsync();
 }
 
 internal static class Json

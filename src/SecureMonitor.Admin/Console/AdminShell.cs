@@ -67,7 +67,7 @@ public sealed class AdminShell(AdminClient client, IAnsiConsole console, TextWri
         {
             return command.Streams
                 ? await StreamAsync(command, arguments, stop.Token)
-                : Show(command, await client.RunAsync(command.Wire, arguments, stop.Token));
+                : Show(command, await client.RunAsync(command.Wire, arguments, stop.Token), noteRedirect: true, json => _renderer.Render(command.Wire, json));
         }
         catch (AdminUnreachableException error)
         {
@@ -139,36 +139,23 @@ public sealed class AdminShell(AdminClient client, IAnsiConsole console, TextWri
 
     private async Task<AdminExit> StreamAsync(ConsoleCommand command, IReadOnlyList<string> arguments, CancellationToken stop)
     {
-        var exit = AdminExit.Ok;
-        var noted = false;
+        var first = true;
         await foreach (var result in client.StreamAsync(command.Wire, arguments, stop))
         {
-            if (result.Redirect is { } redirect && !noted)
+            var exit = Show(command, result, noteRedirect: first, _renderer.RenderEvent);
+            first = false;
+            if (exit != AdminExit.Ok)
             {
-                noted = true;
-                NoteRedirect(command, redirect);
-            }
-            var reply = result.Reply;
-            if (!reply.Ok)
-            {
-                return Refused(reply);
-            }
-            if (json)
-            {
-                output.WriteLine(reply.Json);
-                output.Flush();
-            }
-            else
-            {
-                _renderer.RenderEvent(reply.Json);
+                return exit;
             }
         }
-        return exit;
+        return AdminExit.Ok;
     }
 
-    private AdminExit Show(ConsoleCommand command, AdminResult result)
+    /// <summary>One answer: the redirect it took (once), then the result or why it failed.</summary>
+    private AdminExit Show(ConsoleCommand command, AdminResult result, bool noteRedirect, Action<string> render)
     {
-        if (result.Redirect is { } redirect)
+        if (noteRedirect && result.Redirect is { } redirect)
         {
             NoteRedirect(command, redirect);
         }
@@ -180,10 +167,11 @@ public sealed class AdminShell(AdminClient client, IAnsiConsole console, TextWri
         if (json)
         {
             output.WriteLine(reply.Json);
+            output.Flush();
         }
         else
         {
-            _renderer.Render(command.Wire, reply.Json);
+            render(reply.Json);
         }
         return AdminExit.Ok;
     }
