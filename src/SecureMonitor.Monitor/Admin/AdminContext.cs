@@ -3,11 +3,11 @@ using SecureMonitor.Actors;
 using SecureMonitor.Monitor.Admin.Commands;
 using SecureMonitor.Monitor.Admin.Feed;
 using SecureMonitor.Monitor.Cluster;
-using SecureMonitor.Monitor.Incidents;
 using SecureMonitor.Monitor.Persistence;
 using SecureMonitor.Monitor.Security;
 using SecureMonitor.Monitor.Sessions;
 using SecureMonitor.Monitor.Thresholds;
+using SecureMonitor.Notifications;
 using SecureMonitor.Pki;
 using SecureMonitor.Protocol.Wire;
 using SecureMonitor.Storage;
@@ -84,7 +84,7 @@ public sealed class AdminContext
     }
 
     /// <summary>Connects the leader-only parts: the thresholds actor starts, and the live feed and
-    /// threshold acknowledgements start to flow from the stored messages and the incident actor.</summary>
+    /// threshold acknowledgements start to flow from the stored messages and the published incident changes.</summary>
     public void AttachLeader(AdminLeaderParts parts)
     {
         var thresholds = parts.System.ActorOf(Props.Create(() => new ThresholdsActor(Store, parts.Fence, parts.Watchers, ThresholdBaseline)), "thresholds");
@@ -99,7 +99,7 @@ public sealed class AdminContext
                 Feed.Publish(stored);
             }
         };
-        parts.Incidents.Tell(new IncidentsActor.ObserveChanges(Feed.Publish));
+        parts.Notifier.Published += Feed.Publish;
         parts.Watchers.Ready += hostId => thresholds.Tell(new ThresholdsActor.WatcherReady(hostId));
         Leader = new AdminLeaderServices(parts.Fence, parts.Hosts, parts.Incidents, thresholds, parts.Watchers);
     }
@@ -127,7 +127,7 @@ public sealed class AdminContext
 
 /// <summary>What a leader has and a follower lacks, as the node hands it over.</summary>
 public sealed record AdminLeaderParts(WriteFence Fence, ActorSystem System, IActorRef Hosts, IActorRef Incidents, WatcherSessions Watchers,
-    PersistentMessageSink Sink);
+    PersistentMessageSink Sink, NotificationDispatcher Notifier);
 
 /// <summary>The leader-only services commands use.</summary>
 public sealed record AdminLeaderServices(WriteFence Fence, IActorRef Hosts, IActorRef Incidents, IActorRef Thresholds, WatcherSessions Watchers);

@@ -18,7 +18,6 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
     private readonly DosCorrelator _correlator = new(options);
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (IncidentChange Change, DateTimeOffset At)> _lastChanges = new(StringComparer.Ordinal);
-    private readonly List<Action<IncidentNotification>> _observers = [];
     private DateTimeOffset _lastRefresh = DateTimeOffset.MinValue;
     private bool _restored;
 
@@ -38,10 +37,6 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
 
     /// <summary>An operator resolves the active incident; answered with <see cref="OperatorChangeOutcome"/>.</summary>
     public sealed record Resolve(string IncidentId, string By, string Note);
-
-    /// <summary>Adds an observer of every incident change, called after the change is durable (the
-    /// admin console's live feed). It must not block.</summary>
-    public sealed record ObserveChanges(Action<IncidentNotification> Observer);
 
     protected override void PreStart() => Context.Timers.StartPeriodic("tick", Tick.Instance, TimeSpan.FromSeconds(1));
 
@@ -71,9 +66,6 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
                 break;
             case Resolve resolve:
                 await OperatorChangeAsync(now => _correlator.Resolve(resolve.IncidentId, resolve.By, resolve.Note, now));
-                break;
-            case ObserveChanges observe:
-                _observers.Add(observe.Observer);
                 break;
             default:
                 Unhandled(message);
@@ -112,12 +104,7 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
                 _lastChanges[incident.Id] = (IncidentMapping.ChangeOf(change), change.At);
             }
             LogIncident(Context.Log, incident.Id, change.GetType().Name, incident.State.ToString(), incident.Hosts.Count, string.Join(",", incident.Metrics));
-            var notification = IncidentMapping.ToNotification(change, monitorNode, version);
-            notifier.Publish(notification);
-            foreach (var observer in _observers)
-            {
-                observer(notification);
-            }
+            notifier.Publish(IncidentMapping.ToNotification(change, monitorNode, version));
         }
     }
 

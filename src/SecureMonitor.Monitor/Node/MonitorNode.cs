@@ -129,7 +129,7 @@ public sealed partial class MonitorNode : IAsyncDisposable
         var info = new MonitorNodeInfo(options.NodeId, options.Listen.ToString(), typeof(MonitorNode).Assembly.GetName().Version?.ToString(3) ?? "?", now);
         Watchers = new WatcherSessions();
         var admin = AdminContext.Create(hooks.ClusterState ?? new SingleNodeClusterState(options.NodeId, options.Listen.ToString(), lease.Epoch),
-            options, store, keyring, info, Rejections, time, loggers, new AdminLeaderParts(Fence, system, Hosts, Incidents, Watchers, sink)).CreateHandler();
+            options, store, keyring, info, Rejections, time, loggers, new AdminLeaderParts(Fence, system, Hosts, Incidents, Watchers, sink, Notifier)).CreateHandler();
         var rateLimiter = new HostRateLimiter(options.HostMessagesPerSecond, time);
         var handler = new MonitorSessionHandler(verifier, admin, Rejections, Watchers, keys, rateLimiter, time);
         _listener = new SecureListener(new SecureListenerOptions
