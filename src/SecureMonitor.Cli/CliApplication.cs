@@ -16,8 +16,7 @@ public static class CliApplication
             "over mutual TLS 1.3 to a monitor cluster that correlates them into incidents.");
         root.Subcommands.Add(MonitorCommand.Create());
         root.Subcommands.Add(WatcherCommand.Create());
-        root.Subcommands.Add(NotYetAvailableCommand.Create("admin",
-            "Operator console for a monitor cluster, over mutual TLS with an admin certificate.", issue: 7));
+        root.Subcommands.Add(AdminCommand.Create());
         root.Subcommands.Add(PkiCommand.Create());
         root.Subcommands.Add(NotYetAvailableCommand.Create("simulate",
             "Drive many virtual watchers and attack scenarios against a real monitor.", issue: 8));
@@ -32,6 +31,10 @@ public static class CliApplication
         var root = BuildRootCommand();
         var parseResult = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        if (AdminCommand.HandlesInterrupts(parseResult))
+        {
+            invocation.ProcessTerminationTimeout = null;
+        }
         if (parseResult.Errors.Count > 0)
         {
             foreach (var parseError in parseResult.Errors)

@@ -95,9 +95,51 @@ public static class ConfigurationValueExtensions
             : throw Invalid(configuration, key, text, $"invalid number '{text}': expected a whole number above 0");
     }
 
+    /// <summary>
+    /// Reads a non-empty list given as a HOCON array, or as one comma-separated string (as an environment
+    /// variable gives it), parsing each item with <paramref name="parse"/>.
+    /// </summary>
+    /// <exception cref="ConfigurationValueException">The list is absent or empty (<paramref name="whenEmpty"/>
+    /// says what is required), or an item does not parse (naming the item's key, e.g. <c>watcher:monitors:1</c>).</exception>
+    public static IReadOnlyList<T> GetList<T>(this IConfiguration configuration, string key, ListItemParser<T> parse, string whenEmpty)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(parse);
+        var section = configuration.GetSection(key);
+        (string Key, string Text)[] items = section.Value is { } single
+            ? [.. single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(text => (key, text))]
+            : [.. section.GetChildren().Select((child, index) => ($"{key}:{index}", child.Value ?? ""))];
+        if (items.Length == 0)
+        {
+            throw Invalid(configuration, key, "", whenEmpty);
+        }
+        var values = new List<T>(items.Length);
+        foreach (var (itemKey, text) in items)
+        {
+            if (!parse(text, out var value, out var error))
+            {
+                throw Invalid(configuration, itemKey, text, error);
+            }
+            values.Add(value);
+        }
+        return values;
+    }
+
+    /// <summary>Reads an array of objects (e.g. threshold rules) as one dictionary per object, keys case-insensitive.</summary>
+    public static IReadOnlyList<IReadOnlyDictionary<string, string>> GetObjectList(this IConfiguration configuration, string key)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return [.. configuration.GetSection(key).GetChildren().Select(item => (IReadOnlyDictionary<string, string>)item.GetChildren()
+            .Where(field => field.Value is not null)
+            .ToDictionary(field => field.Key, field => field.Value!, StringComparer.OrdinalIgnoreCase))];
+    }
+
     private static ConfigurationValueException Invalid(IConfiguration configuration, string key, string text, string reason)
     {
         var fullKey = configuration is IConfigurationSection section ? ConfigurationPath.Combine(section.Path, key) : key;
         return new ConfigurationValueException(fullKey, text, configuration.GetOrigin(key), reason);
     }
 }
+
+/// <summary>Parses one item of a list setting; <paramref name="error"/> says why not.</summary>
+public delegate bool ListItemParser<T>(string text, out T value, out string error);

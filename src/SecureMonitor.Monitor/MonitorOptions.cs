@@ -33,6 +33,14 @@ public sealed record MonitorOptions
     public TimeSpan AlertRetention { get; init; } = TimeSpan.FromDays(30);
     public NotificationSettings Notifications { get; init; } = new();
 
+    /// <summary>The threshold rules the watchers ship with: the layer operators' settings go on top of
+    /// (<c>thresholds set</c>). A pushed rule set replaces a watcher's own rules, so this must hold every
+    /// rule the watchers should keep.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> ThresholdBaseline { get; init; } = [];
+
+    /// <summary>How long a key rotated out by <c>keys rotate</c> stays valid, unless the operator says.</summary>
+    public TimeSpan KeyGracePeriod { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>Reads the options; a bad value throws <see cref="ConfigurationValueException"/>
     /// naming the file, line and key.</summary>
     public static MonitorOptions FromConfiguration(IConfiguration configuration) => new()
@@ -64,6 +72,8 @@ public sealed record MonitorOptions
         },
         AlertRetention = configuration.GetDuration("monitor:retention:alerts", TimeSpan.FromDays(30)),
         Notifications = ReadNotifications(configuration),
+        ThresholdBaseline = configuration.GetObjectList("monitor:thresholds:baseline"),
+        KeyGracePeriod = configuration.GetDuration("monitor:security:key-grace-period", TimeSpan.FromHours(24)),
     };
 
     private static NotificationSettings ReadNotifications(IConfiguration configuration)

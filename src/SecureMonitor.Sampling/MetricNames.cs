@@ -78,6 +78,46 @@ public static class MetricNames
     /// <summary>The counter name that goes with a rate: "tcp.retrans_segs" → "tcp.retrans_segs_total".</summary>
     public static string Total(string rateMetric) => rateMetric + TotalSuffix;
 
+    private static readonly HashSet<string> FixedNames = new(StringComparer.Ordinal)
+    {
+        CpuTotal, MemoryUsed, SwapUsed, Load1, Load5, Load15, TcpSynRecv,
+        TcpListenOverflows, TcpListenDrops, TcpSyncookiesSent, TcpRetransSegs,
+        Total(TcpListenOverflows), Total(TcpListenDrops), Total(TcpSyncookiesSent), Total(TcpRetransSegs),
+    };
+
+    private static readonly string[] InterfaceSuffixes =
+        [".rx_bytes", ".tx_bytes", ".rx_packets", ".tx_packets", ".rx_bytes_total", ".tx_bytes_total", ".rx_packets_total", ".tx_packets_total"];
+
+    /// <summary>
+    /// Whether <paramref name="metric"/> is a name the samplers can produce: a fixed name, <c>cpu.core.N</c>, or
+    /// <c>net.IFACE.rx_bytes</c> and its siblings for any interface name (which this host may not have).
+    /// </summary>
+    public static bool IsKnown(string? metric)
+    {
+        if (string.IsNullOrEmpty(metric))
+        {
+            return false;
+        }
+        if (FixedNames.Contains(metric) || (TryGetCpuCore(metric, out var core) && core >= 0 && metric == CpuCore(core)))
+        {
+            return true;
+        }
+        if (!metric.StartsWith(InterfacePrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        foreach (var suffix in InterfaceSuffixes)
+        {
+            if (metric.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                // Linux interface names: 1 to 15 bytes, no '/', no whitespace.
+                var iface = metric.AsSpan(InterfacePrefix.Length, metric.Length - InterfacePrefix.Length - suffix.Length);
+                return iface.Length is >= 1 and <= 15 && !iface.ContainsAny("/ \t") && !iface.ContainsAnyInRange('\0', ' ');
+            }
+        }
+        return false;
+    }
+
     /// <summary>Whether <paramref name="metric"/> is a per-core metric, and which core.</summary>
     public static bool TryGetCpuCore(string metric, out int core)
     {

@@ -2,7 +2,7 @@ namespace SecureMonitor.Storage;
 
 /// <summary>
 /// The monitor's durable store: hosts and their sequence high-water marks, alerts, incidents, the audit
-/// log, cluster membership and the leader lease. Implementations: <see cref="Sqlite.SqliteMonitorStore"/>
+/// log, threshold settings, cluster membership and the leader lease. Implementations: <see cref="Sqlite.SqliteMonitorStore"/>
 /// (one machine); PostgreSQL (several machines) follows. Every implementation must pass the one contract
 /// test class (<c>MonitorStoreContractTests</c>), which is the executable form of these docs.
 /// </summary>
@@ -144,6 +144,30 @@ public interface IMonitorStore : IAsyncDisposable
 
     /// <summary>Audit entries at or after <paramref name="since"/> (all when null), newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<AuditEntry>> ListAuditAsync(DateTimeOffset? since, int limit, CancellationToken ct = default);
+
+    // ----- threshold settings -----
+
+    /// <summary>
+    /// Replaces the settings of <see cref="ThresholdSettingsRecord.Scope"/> (inserting the scope if new). Atomic;
+    /// the settings come back from <see cref="ListThresholdSettingsAsync"/> in the order given.
+    /// </summary>
+    /// <exception cref="ArgumentException">The scope or updater is empty, a setting is null, or the revision is below 1; nothing is written.</exception>
+    /// <exception cref="StaleFenceException">The fence is stale; nothing is written.</exception>
+    Task UpsertThresholdSettingsAsync(ThresholdSettingsRecord settings, WriteFence fence, CancellationToken ct = default);
+
+    /// <summary>Every scope's settings, ordered by scope (so <see cref="ThresholdSettingsRecord.AllHosts"/> comes first).</summary>
+    Task<IReadOnlyList<ThresholdSettingsRecord>> ListThresholdSettingsAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Records that a host's watcher acknowledged a threshold revision. Keeps the highest revision per host: a
+    /// lower or equal revision changes nothing (acknowledgements may arrive again after a reconnect).
+    /// </summary>
+    /// <exception cref="ArgumentException">The host id is empty or the revision is below 1; nothing is written.</exception>
+    /// <exception cref="StaleFenceException">The fence is stale; nothing is written.</exception>
+    Task RecordThresholdsAppliedAsync(ThresholdsAppliedRecord applied, WriteFence fence, CancellationToken ct = default);
+
+    /// <summary>Every host's highest acknowledged threshold revision, ordered by host id.</summary>
+    Task<IReadOnlyList<ThresholdsAppliedRecord>> ListThresholdsAppliedAsync(CancellationToken ct = default);
 
     // ----- membership -----
 

@@ -212,6 +212,20 @@ public sealed record AuditRecord(
 /// <summary>A stored audit record: its position in the log and the epoch it was written under (null: unfenced, e.g. on a follower).</summary>
 public sealed record AuditEntry(long Id, long? Epoch, AuditRecord Record);
 
+/// <summary>
+/// The threshold settings operators gave one scope: a host id, or <see cref="AllHosts"/> for every host. The
+/// store keeps <see cref="Settings"/> as opaque texts in order (the monitor writes <c>metric.key=value</c>);
+/// <see cref="Revision"/> is the revision the change was published under (at least 1).
+/// </summary>
+public sealed record ThresholdSettingsRecord(string Scope, long Revision, IReadOnlyList<string> Settings, string UpdatedBy, DateTimeOffset UpdatedAt)
+{
+    /// <summary>The scope of settings that apply to every host.</summary>
+    public const string AllHosts = "*";
+}
+
+/// <summary>The highest threshold revision a host's watcher acknowledged as in force, and when.</summary>
+public sealed record ThresholdsAppliedRecord(string HostId, long Revision, DateTimeOffset AppliedAt);
+
 /// <summary>A monitor node in the cluster's membership table.</summary>
 public sealed record MemberRecord(string NodeId, string Endpoint, DateTimeOffset JoinedAt, DateTimeOffset HeartbeatAt);
 

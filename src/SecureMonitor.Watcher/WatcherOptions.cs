@@ -26,7 +26,7 @@ public sealed record WatcherOptions
     public static WatcherOptions FromConfiguration(IConfiguration configuration) => new()
     {
         IdentityDirectory = configuration.GetRequiredString("watcher:identity-dir"),
-        Monitors = ReadMonitors(configuration, "watcher:monitors"),
+        Monitors = configuration.GetList<MonitorEndpoint>("watcher:monitors", MonitorEndpoint.TryParse, "at least one monitor endpoint (HOST:PORT) is required"),
         DataDirectory = configuration.GetRequiredString("watcher:data-dir"),
         SamplingInterval = configuration.GetDuration("watcher:sampling:interval", TimeSpan.FromSeconds(1)),
         ProcRoot = configuration["watcher:sampling:proc-root"] ?? "/proc",
@@ -35,36 +35,6 @@ public sealed record WatcherOptions
         MinBackoff = configuration.GetDuration("watcher:reconnect:min-backoff", TimeSpan.FromMilliseconds(250)),
         MaxBackoff = configuration.GetDuration("watcher:reconnect:max-backoff", TimeSpan.FromSeconds(30)),
         MaxFrameBytes = checked((int)configuration.GetSize("transport:max-frame-size", 64 * 1024)),
-        Thresholds = ReadThresholds(configuration.GetSection("watcher:thresholds")),
+        Thresholds = configuration.GetObjectList("watcher:thresholds"),
     };
-
-    /// <summary>The monitors list: an array in HOCON, or one comma-separated string (as an
-    /// environment variable gives it).</summary>
-    private static IReadOnlyList<MonitorEndpoint> ReadMonitors(IConfiguration configuration, string key)
-    {
-        var section = configuration.GetSection(key);
-        var texts = section.Value is { } single
-            ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : section.GetChildren().Select(child => child.Value ?? "").ToArray();
-        if (texts.Length == 0)
-        {
-            throw new ConfigurationValueException(key, "", configuration.GetOrigin(key), "at least one monitor endpoint (HOST:PORT) is required");
-        }
-        var endpoints = new List<MonitorEndpoint>(texts.Length);
-        for (var index = 0; index < texts.Length; index++)
-        {
-            if (!MonitorEndpoint.TryParse(texts[index], out var endpoint, out var error))
-            {
-                var itemKey = section.Value is null ? $"{key}:{index}" : key;
-                throw new ConfigurationValueException(itemKey, texts[index], configuration.GetOrigin(itemKey), error);
-            }
-            endpoints.Add(endpoint);
-        }
-        return endpoints;
-    }
-
-    private static IReadOnlyList<IReadOnlyDictionary<string, string>> ReadThresholds(IConfigurationSection section) =>
-        [.. section.GetChildren().Select(rule => (IReadOnlyDictionary<string, string>)rule.GetChildren()
-            .Where(field => field.Value is not null)
-            .ToDictionary(field => field.Key, field => field.Value!, StringComparer.OrdinalIgnoreCase))];
 }

@@ -5,7 +5,6 @@ namespace SecureMonitor.Cli.Tests;
 public sealed class NotYetAvailableTests
 {
     [Theory]
-    [InlineData("admin", "status")]
     [InlineData("simulate")]
     [InlineData("demo")]
     public async Task Unbuilt_commands_say_so_and_exit_69_without_output(params string[] args)

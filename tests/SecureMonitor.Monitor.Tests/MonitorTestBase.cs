@@ -4,27 +4,23 @@ namespace SecureMonitor.Monitor.Tests;
 /// Owns what a test starts (PKI folders, monitor nodes) and tears it down after the test, printing
 /// each node's captured log to the test output so a failure shows what the node saw.
 /// </summary>
-public abstract class MonitorTestBase(ITestOutputHelper output) : IAsyncLifetime
+public abstract class MonitorTestBase : IAsyncLifetime
 {
-    private readonly List<PkiFixture> _pkis = [];
-    private readonly List<MonitorHarness> _monitors = [];
+    private readonly MonitorTestScope _scope;
 
-    protected ITestOutputHelper Output { get; } = output;
+    protected MonitorTestBase(ITestOutputHelper output)
+    {
+        Output = output;
+        _scope = new MonitorTestScope(output.WriteLine);
+    }
+
+    protected ITestOutputHelper Output { get; }
 
     /// <summary>A PKI with watchers and viewers as named; the admin <c>admin</c> always exists.</summary>
-    protected PkiFixture NewPki(string[]? watchers = null, string[]? viewers = null, TimeProvider? time = null, string caName = "test")
-    {
-        var pki = new PkiFixture(watchers: watchers, viewers: viewers, time: time, caName: caName);
-        _pkis.Add(pki);
-        return pki;
-    }
+    protected PkiFixture NewPki(string[]? watchers = null, string[]? viewers = null, TimeProvider? time = null, string caName = "test") =>
+        _scope.NewPki(watchers, viewers, time, caName);
 
-    protected async Task<MonitorHarness> StartMonitorAsync(PkiFixture pki, MonitorHarnessOptions? options = null)
-    {
-        var monitor = await MonitorHarness.StartAsync(pki, options ?? new MonitorHarnessOptions { Time = pki.Time });
-        _monitors.Add(monitor);
-        return monitor;
-    }
+    protected Task<MonitorHarness> StartMonitorAsync(PkiFixture pki, MonitorHarnessOptions? options = null) => _scope.StartMonitorAsync(pki, options);
 
     /// <summary>A PKI with the given watchers (system clock) and a node serving it.</summary>
     protected Task<MonitorHarness> StartMonitorWithWatchersAsync(params string[] watchers) => StartMonitorAsync(NewPki(watchers));
@@ -42,18 +38,5 @@ public abstract class MonitorTestBase(ITestOutputHelper output) : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        for (var index = _monitors.Count - 1; index >= 0; index--)
-        {
-            var monitor = _monitors[index];
-            await monitor.DisposeAsync();
-            Output.WriteLine($"--- log of monitor #{index} ({monitor.Options.NodeId}) ---");
-            Output.WriteLine(monitor.Logs.Dump());
-        }
-        foreach (var pki in _pkis)
-        {
-            pki.Dispose();
-        }
-    }
+    public async Task DisposeAsync() => await _scope.DisposeAsync();
 }

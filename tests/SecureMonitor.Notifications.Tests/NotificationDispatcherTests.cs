@@ -102,6 +102,23 @@ public sealed class NotificationDispatcherTests
     }
 
     [Fact]
+    public async Task Observers_in_the_process_hear_each_accepted_change_once_and_no_refresh()
+    {
+        var dispatcher = new NotificationDispatcher([new ScriptedRefreshingChannel("alertmanager")]);
+        var heard = new List<string>();
+        dispatcher.Published += n => heard.Add($"{n.IncidentId}:{n.Version}");
+        var opened = Incidents.Opened();
+
+        dispatcher.Publish(opened);
+        dispatcher.Publish(opened); // a duplicate
+        dispatcher.Refresh(opened);
+        dispatcher.Publish(opened.Acknowledged());
+        await dispatcher.DisposeAsync();
+
+        Assert.Equal(["inc-1:1", "inc-1:2"], heard);
+    }
+
+    [Fact]
     public async Task Refresh_goes_only_to_refreshing_channels_and_never_revives_a_resolved_incident()
     {
         var plain = new ScriptedChannel("webhook");

@@ -669,6 +669,55 @@ public abstract class MonitorStoreContractTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ListAuditAsync(null, 0));
     }
 
+    // ------------------------------------------------------------------ threshold settings
+
+    private static ThresholdSettingsRecord Settings(string scope, long revision, params string[] settings) =>
+        new(scope, revision, settings, "CN=alice", At(revision));
+
+    [Fact]
+    public async Task Threshold_settings_are_replaced_per_scope_and_listed_by_scope_in_their_order()
+    {
+        var fence = await LeadAsync();
+
+        await Store.UpsertThresholdSettingsAsync(Settings("web-1", 1, "cpu.total.warn=80", "cpu.total.critical=90"), fence);
+        await Store.UpsertThresholdSettingsAsync(Settings(ThresholdSettingsRecord.AllHosts, 2, "memory.used.warn=70"), fence);
+        await Store.UpsertThresholdSettingsAsync(Settings("web-1", 3, "tcp.syn_recv.warn=100", "cpu.total.warn=75"), fence);
+
+        var listed = await Store.ListThresholdSettingsAsync();
+        Assert.Equal([ThresholdSettingsRecord.AllHosts, "web-1"], listed.Select(s => s.Scope));
+        Assert.Equal(["memory.used.warn=70"], listed[0].Settings);
+        Assert.Equal(["tcp.syn_recv.warn=100", "cpu.total.warn=75"], listed[1].Settings);
+        Assert.Equal((3L, "CN=alice", At(3)), (listed[1].Revision, listed[1].UpdatedBy, listed[1].UpdatedAt));
+    }
+
+    [Fact]
+    public async Task Threshold_settings_are_fenced_and_validated()
+    {
+        var stale = await LeadAsync("node-a");
+        var fence = await LeadAsync("node-b", T0 + LeaseFor);
+
+        await Assert.ThrowsAsync<StaleFenceException>(() => Store.UpsertThresholdSettingsAsync(Settings("web-1", 1, "cpu.total.warn=80"), stale));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.UpsertThresholdSettingsAsync(Settings("web-1", 0, "cpu.total.warn=80"), fence));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.UpsertThresholdSettingsAsync(Settings("", 1), fence));
+        Assert.Empty(await Store.ListThresholdSettingsAsync());
+    }
+
+    [Fact]
+    public async Task An_applied_threshold_revision_only_ever_rises()
+    {
+        var fence = await LeadAsync();
+
+        await Store.RecordThresholdsAppliedAsync(new ThresholdsAppliedRecord("web-1", 5, At(1)), fence);
+        await Store.RecordThresholdsAppliedAsync(new ThresholdsAppliedRecord("web-1", 3, At(2)), fence);
+        await Store.RecordThresholdsAppliedAsync(new ThresholdsAppliedRecord("db-1", 2, At(3)), fence);
+        await Store.RecordThresholdsAppliedAsync(new ThresholdsAppliedRecord("db-1", 4, At(4)), fence);
+
+        Assert.Equal([new ThresholdsAppliedRecord("db-1", 4, At(4)), new ThresholdsAppliedRecord("web-1", 5, At(1))],
+            await Store.ListThresholdsAppliedAsync());
+        var stale = new WriteFence(fence.Epoch - 1);
+        await Assert.ThrowsAsync<StaleFenceException>(() => Store.RecordThresholdsAppliedAsync(new ThresholdsAppliedRecord("web-1", 9, At(5)), stale));
+    }
+
     // ------------------------------------------------------------------ membership
 
     [Fact]
@@ -693,6 +742,8 @@ public abstract class MonitorStoreContractTests : IAsyncLifetime
         await Store.UpsertIncidentAsync(NewIncident("incident-1", T0), fence);
         await Store.AppendAuditAsync(Audit(4), fence);
         await Store.UpsertMemberAsync("node-a", "node-a:7801", At(5));
+        await Store.UpsertThresholdSettingsAsync(Settings("web-1", 6, "cpu.total.warn=80"), fence);
+        await Store.RecordThresholdsAppliedAsync(new ThresholdsAppliedRecord("web-1", 6, At(7)), fence);
         var alerts = await Store.ListAlertsAsync(new AlertQuery());
         var hosts = await Store.ListHostsAsync();
         await Store.DisposeAsync();
@@ -705,6 +756,8 @@ public abstract class MonitorStoreContractTests : IAsyncLifetime
         AssertSameIncident(NewIncident("incident-1", T0), (await reopened.GetIncidentAsync("incident-1"))!, version: 1);
         Assert.Single(await reopened.ListAuditAsync(null, 10));
         Assert.Single(await reopened.ListMembersAsync());
+        Assert.Equal(["cpu.total.warn=80"], Assert.Single(await reopened.ListThresholdSettingsAsync()).Settings);
+        Assert.Equal(6, Assert.Single(await reopened.ListThresholdsAppliedAsync()).Revision);
         Assert.Equal(new LeaseState("node-a", "node-a:7801", 1, T0 + LeaseFor), await reopened.ReadLeaseAsync());
         Assert.Equal([AppendOutcome.Duplicate], await reopened.AppendAsync([Alert("web-1", 1)], fence));
     }

@@ -20,6 +20,7 @@ namespace SecureMonitor.Analysis.Correlation;
 /// with the instant the quiet period completed. That is checked before each alert, so an alert after a quiet
 /// period opens a new incident with a new id.</item>
 /// <item><b>Acknowledgement</b> changes the state only; the incident keeps growing and resolves the same way.</item>
+/// <item><b>Operator resolution</b> (<see cref="Resolve"/>) ends the incident at once; later evidence opens a new one.</item>
 /// </list>
 /// </summary>
 public sealed class DosCorrelator
@@ -116,6 +117,24 @@ public sealed class DosCorrelator
         var acknowledgement = new Acknowledgement(by, note ?? "", at);
         _active.Acknowledge(acknowledgement);
         return new IncidentAcknowledged(_active.Current, acknowledgement);
+    }
+
+    /// <summary>
+    /// An operator resolves the active incident <paramref name="incidentId"/> (open or acknowledged) at
+    /// <paramref name="at"/>, before its quiet period would have. Returns null (nothing changed) if that incident is
+    /// not active. The window keeps its alerts: if the episode goes on, the next evidence opens a new incident.
+    /// </summary>
+    public IncidentResolved? Resolve(string incidentId, string by, string note, DateTimeOffset at)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(by);
+        if (_active is null || !string.Equals(_active.Current.Id, incidentId, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        Incident resolved = _active.Resolve(at < _active.Current.OpenedAt ? _active.Current.OpenedAt : at);
+        _active = null;
+        return new IncidentResolved(resolved, new Acknowledgement(by, note ?? "", at));
     }
 
     /// <summary>

@@ -27,8 +27,10 @@ public sealed record IncidentAcknowledged(Incident Incident, Acknowledgement Ack
     : IncidentEvent(Incident, Acknowledgement.At);
 
 /// <summary>
-/// No new evidence for <see cref="CorrelationOptions.QuietPeriod"/>. <see cref="IncidentEvent.At"/> is
-/// <see cref="Incident.ResolvedAt"/>: the instant the quiet period completed, whenever it was noticed.
+/// No new evidence for <see cref="CorrelationOptions.QuietPeriod"/>, or an operator resolved it (then
+/// <see cref="ResolvedBy"/> says who, when and why). <see cref="IncidentEvent.At"/> is
+/// <see cref="Incident.ResolvedAt"/>: the instant the quiet period completed, whenever it was noticed, or the
+/// operator's instant.
 /// </summary>
-public sealed record IncidentResolved(Incident Incident)
+public sealed record IncidentResolved(Incident Incident, Acknowledgement? ResolvedBy = null)
     : IncidentEvent(Incident, Incident.ResolvedAt!.Value);

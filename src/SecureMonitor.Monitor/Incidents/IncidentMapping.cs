@@ -45,8 +45,14 @@ internal static class IncidentMapping
         _ => IncidentChange.Grew,
     };
 
-    public static IncidentNotification ToNotification(IncidentEvent change, string monitorNode, long version) =>
-        ToNotification(change.Incident, ChangeOf(change), change.At, monitorNode, version);
+    public static IncidentNotification ToNotification(IncidentEvent change, string monitorNode, long version)
+    {
+        var notification = ToNotification(change.Incident, ChangeOf(change), change.At, monitorNode, version);
+        // An operator's resolution carries who and why; a quiet-period resolution has neither.
+        return change is IncidentResolved { ResolvedBy: { } by }
+            ? notification with { Note = by.Note.Length > 0 ? $"resolved by {by.By}: {by.Note}" : $"resolved by {by.By}" }
+            : notification;
+    }
 
     /// <summary>The incident as it is now, told as <paramref name="change"/> (a refresh repeats the
     /// last change it was published with, so receivers never see a change that did not happen).</summary>

@@ -33,6 +33,12 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
         public static readonly GetActiveIncident Instance = new();
     }
 
+    /// <summary>An operator acknowledges the active incident; answered with <see cref="OperatorChangeOutcome"/>.</summary>
+    public sealed record Acknowledge(string IncidentId, string By, string Note);
+
+    /// <summary>An operator resolves the active incident; answered with <see cref="OperatorChangeOutcome"/>.</summary>
+    public sealed record Resolve(string IncidentId, string By, string Note);
+
     protected override void PreStart() => Context.Timers.StartPeriodic("tick", Tick.Instance, TimeSpan.FromSeconds(1));
 
     protected override async ValueTask ReceiveAsync(object message)
@@ -56,6 +62,12 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
             case GetActiveIncident:
                 Sender.Tell(new ActiveIncident(_correlator.ActiveIncident));
                 break;
+            case Acknowledge acknowledge:
+                await OperatorChangeAsync(now => _correlator.Acknowledge(acknowledge.IncidentId, acknowledge.By, acknowledge.Note, now));
+                break;
+            case Resolve resolve:
+                await OperatorChangeAsync(now => _correlator.Resolve(resolve.IncidentId, resolve.By, resolve.Note, now));
+                break;
             default:
                 Unhandled(message);
                 break;
@@ -73,6 +85,21 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
         }
         await PublishAsync(_correlator.Restore([.. open.Select(IncidentRestore.ToIncident)],
             [.. window.Select(IncidentRestore.ToObserved).OrderBy(alert => alert.At)]));
+    }
+
+    /// <summary>Applies an operator's change to the active incident (after letting a quiet one resolve,
+    /// so nobody acknowledges what has already ended) and answers with the incident as stored.</summary>
+    private async ValueTask OperatorChangeAsync(Func<DateTimeOffset, IncidentEvent?> change)
+    {
+        var now = Context.System.TimeProvider.GetUtcNow();
+        await PublishAsync(_correlator.Tick(now));
+        if (change(now) is not { } happened)
+        {
+            Sender.Tell(new OperatorChangeOutcome(null));
+            return;
+        }
+        await PublishAsync([happened]);
+        Sender.Tell(new OperatorChangeOutcome(IncidentMapping.ToRecord(happened.Incident, _versions.GetValueOrDefault(happened.Incident.Id))));
     }
 
     private async ValueTask PublishAsync(IReadOnlyList<IncidentEvent> changes)
@@ -113,3 +140,7 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
 
 /// <summary>The correlator's open incident, if any.</summary>
 public sealed record ActiveIncident(Incident? Incident);
+
+/// <summary>The incident after an operator's change, as stored; null when it was not the active
+/// incident in a state the change applies to (nothing changed).</summary>
+public sealed record OperatorChangeOutcome(IncidentRecord? Incident);

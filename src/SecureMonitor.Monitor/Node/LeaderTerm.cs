@@ -24,11 +24,12 @@ public sealed class LeaderTerm : IAsyncDisposable
     private readonly GroupCommitWriter _writer;
 
     private LeaderTerm(long epoch, CancellationToken ending, ActorSystem system, GroupCommitWriter writer, IActorRef hosts,
-        IActorRef incidents, EnvelopeVerifier verifier)
+        IActorRef incidents, PersistentMessageSink sink, EnvelopeVerifier verifier)
     {
         Epoch = epoch;
         Ending = ending;
         _system = system;
+        Sink = sink;
         _writer = writer;
         Hosts = hosts;
         Incidents = incidents;
@@ -49,6 +50,12 @@ public sealed class LeaderTerm : IAsyncDisposable
     public IActorRef Incidents { get; }
 
     public EnvelopeVerifier Verifier { get; }
+
+    /// <summary>Where verified messages are stored; subscribe to <see cref="PersistentMessageSink.Stored"/>.</summary>
+    public PersistentMessageSink Sink { get; }
+
+    /// <summary>The term's actors live here, and die with it.</summary>
+    public ActorSystem System => _system;
 
     /// <summary>Watchers connected in this term; push messages (threshold rules) to them here.</summary>
     public WatcherSessions Watchers { get; } = new();
@@ -86,7 +93,7 @@ public sealed class LeaderTerm : IAsyncDisposable
                 onStored?.Invoke(stored);
             }, parts.Time);
             var verifier = new EnvelopeVerifier(parts.Keys, sink, parts.Rejections, options.MaxFrameBytes);
-            return new LeaderTerm(epoch, ending, system, writer, hosts, incidents, verifier)
+            return new LeaderTerm(epoch, ending, system, writer, hosts, incidents, sink, verifier)
             {
                 RestoredHosts = knownHosts.Count,
                 RestoredIncident = restored.Incident,

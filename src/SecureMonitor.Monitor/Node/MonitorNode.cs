@@ -30,6 +30,9 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
     private readonly List<Func<ValueTask>> _stops = [];
     private readonly ILogger _log;
     private LeaderTermParts _termParts = null!;
+    private AdminContext? _adminContext;
+    private FileKeyring _keyring = null!;
+    private MonitorNodeHooks _hooks = null!;
     private volatile LeaderTerm? _term;
 
     private MonitorNode(ILogger log) => _log = log;
@@ -111,6 +114,8 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
         var tamper = new TamperDetector(options.TamperThreshold, options.TamperWindow, time, securityAlerts);
         Rejections = new RejectionCounters(tamper, time, loggers.CreateLogger<RejectionCounters>());
         _termParts = new LeaderTermParts(options, store, Notifier, keys, Rejections, hooks.OnStored, time, loggers);
+        _keyring = keyring;
+        _hooks = hooks;
 
         var startedAt = time.GetUtcNow();
         var rateLimiter = new HostRateLimiter(options.HostMessagesPerSecond, time);
@@ -141,7 +146,9 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
             RenewInterval = options.RenewInterval,
         }, this, time, loggers.CreateLogger<LeaderElection>());
         var info = new MonitorNodeInfo(options.NodeId, advertised, typeof(MonitorNode).Assembly.GetName().Version?.ToString(3) ?? "?", startedAt);
-        Admin = new AdminCommandHandler([new StatusCommand(info, Rejections, time)]);
+        // Tests may show the admin commands another view of the cluster (a follower's).
+        _adminContext = AdminContext.Create(hooks.ClusterState ?? Cluster, options, store, keyring, info, Rejections, time, loggers, leader: null);
+        Admin = _adminContext.CreateHandler();
         var election = Cluster;
         OnStop(election.DisposeAsync);
         await election.StartAsync(cancellationToken);
@@ -159,6 +166,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
     async Task ILeadershipTerms.BeginTermAsync(long epoch, CancellationToken termEnding, CancellationToken cancellationToken)
     {
         var term = await LeaderTerm.StartAsync(epoch, termEnding, _termParts, cancellationToken);
+        _adminContext?.AttachLeader(new AdminLeaderParts(term.Fence, term.System, term.Hosts, term.Incidents, term.Watchers, term.Sink, Notifier));
         _term = term;
         LogTermBegun(_log, epoch, term.RestoredHosts, term.RestoredIncident?.Id ?? "none");
     }
@@ -167,6 +175,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
     {
         var term = _term;
         _term = null;
+        _adminContext?.DetachLeader();
         if (term is not null)
         {
             await term.DisposeAsync();

@@ -1,3 +1,4 @@
+using SecureMonitor.Monitor.Cluster;
 using SecureMonitor.Monitor.Persistence;
 using SecureMonitor.Monitor.Security;
 using SecureMonitor.Notifications;
@@ -15,4 +16,8 @@ public sealed record MonitorNodeHooks
 
     /// <summary>Channels added to the configured ones (log, webhook, Alertmanager).</summary>
     public IReadOnlyList<INotificationChannel> ExtraChannels { get; init; } = [];
+
+    /// <summary>The node's view of the cluster as admin commands see it; null: this node leads alone.
+    /// Tests supply a follower's view to exercise the console's redirect to the leader.</summary>
+    public IClusterState? ClusterState { get; init; }
 }

@@ -15,6 +15,10 @@ namespace SecureMonitor.Monitor.Persistence;
 public sealed class PersistentMessageSink(IMonitorStore store, GroupCommitWriter writer, Action<StoredEvent> onStored, TimeProvider time)
     : IVerifiedMessageSink
 {
+    /// <summary>Further observers of every durable message (the admin console's live feed and the
+    /// threshold acknowledgements), called after <c>onStored</c>. They must not block.</summary>
+    public event Action<StoredEvent>? Stored;
+
     public async ValueTask<ulong> HighWaterMarkAsync(string hostId, CancellationToken cancellationToken) =>
         await store.GetHighWaterMarkAsync(hostId, cancellationToken);
 
@@ -29,6 +33,7 @@ public sealed class PersistentMessageSink(IMonitorStore store, GroupCommitWriter
             if (durable.Result == AppendOutcome.Stored)
             {
                 onStored(stored);
+                Stored?.Invoke(stored);
             }
         });
     }

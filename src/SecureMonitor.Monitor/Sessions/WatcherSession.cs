@@ -24,6 +24,7 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
     // Replies in the order their envelopes arrived; each waits until its message is durable.
     private readonly Channel<PendingReply> _replies = Channel.CreateBounded<PendingReply>(
         new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly CancellationTokenSource _aborted = new();
     private uint _watcherKeyId;
     private EnvelopeSealer? _sealer;
 
@@ -36,6 +37,20 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
         finally
         {
             sessions.Unregister(_hostId, this);
+            _aborted.Dispose();
+        }
+    }
+
+    /// <summary>Ends the session from outside (revocation): reading stops and the connection closes.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session already ended.
         }
     }
 
@@ -45,7 +60,7 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
         // batched into few TLS records instead of one write per envelope. The read loop never
         // waits for the store: the reply pump does, in order.
         connection.StartWriteLoop();
-        using var abort = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(stopping, _aborted.Token);
         var pump = PumpRepliesAsync(abort);
         try
         {
@@ -92,9 +107,9 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                 case Frame.BodyOneofCase.Envelope:
                     await KeepToRateAsync(stopping);
                     var outcome = await verifier.VerifyAsync(context, frame.Envelope, stopping);
-                    if (outcome.KeyId != 0)
+                    if (outcome.KeyId != 0 && Interlocked.Exchange(ref _watcherKeyId, outcome.KeyId) == 0)
                     {
-                        Volatile.Write(ref _watcherKeyId, outcome.KeyId);
+                        sessions.OnReady(_hostId);
                     }
                     await ReplyAsync(outcome.Status switch
                     {

@@ -13,6 +13,25 @@ public sealed class WatcherSessions
 
     public IReadOnlyCollection<string> ConnectedHosts => [.. _sessions.Keys];
 
+    /// <summary>Raised (with the host id) once per connection, when the watcher has proved which key it
+    /// seals with, so pushes to it can be sealed from then on. Handlers must not block.</summary>
+    public event Action<string>? Ready;
+
+    public bool IsConnected(string hostId) => _sessions.ContainsKey(hostId);
+
+    /// <summary>Closes the host's live connection, if any (its certificate or key was just revoked).</summary>
+    public bool Disconnect(string hostId)
+    {
+        if (!_sessions.TryGetValue(hostId, out var session))
+        {
+            return false;
+        }
+        session.Abort();
+        return true;
+    }
+
+    internal void OnReady(string hostId) => Ready?.Invoke(hostId);
+
     internal void Register(string hostId, WatcherSession session) => _sessions[hostId] = session;
 
     internal void Unregister(string hostId, WatcherSession session) =>

@@ -68,6 +68,11 @@ public sealed partial class NotificationDispatcher : IAsyncDisposable
     /// </summary>
     public event Action<DeliveryOutcome>? Outcome;
 
+    /// <summary>Raised once per accepted change (never for duplicates or refreshes), in publication
+    /// order, before any channel sees it: for observers inside the process, such as the admin
+    /// console's live feed. Handlers must not block.</summary>
+    public event Action<IncidentNotification>? Published;
+
     /// <summary>Publications ignored because their version was not newer than one already published.</summary>
     public long Duplicates => Interlocked.Read(ref _duplicates);
 
@@ -106,6 +111,7 @@ public sealed partial class NotificationDispatcher : IAsyncDisposable
             {
                 Enqueue(state, new Work(notification, IsRefresh: false));
             }
+            Published?.Invoke(notification);
         }
         return true;
     }

@@ -102,7 +102,25 @@ internal static class SqliteMigrations
                 heartbeat_at INTEGER NOT NULL
             ) STRICT;
             """),
-        new(3, "epochs log: how long each term's lease ran", """
+        new(3, "threshold settings and the revisions watchers applied", """
+            -- scope: a host id, or '*' for every host. settings: a JSON array of texts, in order.
+            CREATE TABLE threshold_settings (
+                scope         TEXT    PRIMARY KEY,
+                revision      INTEGER NOT NULL CHECK (revision >= 1),
+                settings      TEXT    NOT NULL CHECK (json_valid(settings)),
+                updated_by    TEXT    NOT NULL,
+                updated_at    INTEGER NOT NULL,
+                written_epoch INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE TABLE thresholds_applied (
+                host_id       TEXT    PRIMARY KEY,
+                revision      INTEGER NOT NULL CHECK (revision >= 1),
+                applied_at    INTEGER NOT NULL,
+                written_epoch INTEGER NOT NULL
+            ) STRICT;
+            """),
+        new(4, "epochs log: how long each term's lease ran", """
             -- The end of the lease as last granted or renewed; cut short to the next grant when the
             -- holder released it. [acquired_at, lease_until] of different epochs never overlap.
             ALTER TABLE leader_epochs ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;

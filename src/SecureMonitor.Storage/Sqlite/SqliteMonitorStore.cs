@@ -19,7 +19,7 @@ namespace SecureMonitor.Storage.Sqlite;
 /// <para>Layout (one partial file per concern): this file holds construction, disposal, the writer/reader
 /// connections and the shared SQL helpers; <c>SqliteMonitorStore.Schema.cs</c> migrations and the schema
 /// version; <c>.Lease.cs</c> the leader lease, epochs and the write fence; <c>.Messages.cs</c> appends,
-/// high-water marks, alert and host queries and pruning; <c>.Incidents.cs</c> incidents; <c>.Audit.cs</c>
+/// high-water marks, alert and host queries and pruning; <c>.Incidents.cs</c> incidents; <c>.Thresholds.cs</c> threshold settings and applied revisions; <c>.Audit.cs</c>
 /// the audit log and cluster membership.</para>
 /// </remarks>
 public sealed partial class SqliteMonitorStore : IMonitorStore

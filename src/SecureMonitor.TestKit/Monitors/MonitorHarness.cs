@@ -1,5 +1,6 @@
 using System.Net;
 using SecureMonitor.Monitor;
+using SecureMonitor.Monitor.Cluster;
 using SecureMonitor.Monitor.Node;
 using SecureMonitor.Monitor.Security;
 using SecureMonitor.Pki;
@@ -40,6 +41,13 @@ public sealed record MonitorHarnessOptions
 
     /// <summary>Bound of every wait the harness and its connections do (real time).</summary>
     public TimeSpan Within { get; init; } = Eventually.DefaultWithin;
+
+    /// <summary>The node's view of the cluster for admin commands (e.g. a <see cref="StaticClusterState"/>
+    /// follower); null: the node leads alone.</summary>
+    public IClusterState? ClusterState { get; init; }
+
+    /// <summary>The threshold rules the watchers ship with (<c>monitor.thresholds.baseline</c>); none by default.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> ThresholdBaseline { get; init; } = [];
 }
 
 /// <summary>
@@ -111,6 +119,7 @@ public sealed class MonitorHarness : IAsyncDisposable
             // lease then lasts as long as any test does. Lease behaviour has tests of its own.
             LeaseDuration = options.Time == TimeProvider.System ? TimeSpan.FromSeconds(3) : TimeSpan.FromDays(1),
             RenewInterval = options.Time == TimeProvider.System ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromHours(1),
+            ThresholdBaseline = options.ThresholdBaseline,
         };
         var logs = new LogCapture();
         var sink = new RecordingMessageSink();
@@ -121,6 +130,7 @@ public sealed class MonitorHarness : IAsyncDisposable
             {
                 OnStored = stored => sink.Observe(stored.HostId, stored.Sequence, stored.Message),
                 SecurityAlerts = alerts,
+                ClusterState = options.ClusterState,
             });
             return new MonitorHarness(pki, options, monitorOptions, node, sink, alerts, logs, dataDirectory);
         }

@@ -20,9 +20,10 @@ public sealed class SecureMonitorProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts <c>dotnet securemonitor.dll ARGS</c> with extra environment variables.</summary>
+    /// <summary>Starts <c>dotnet securemonitor.dll ARGS</c> with extra environment variables; with
+    /// <paramref name="standardInput"/>, that text is its whole standard input (then end of input).</summary>
     public static SecureMonitorProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
-        string? workingDirectory = null)
+        string? workingDirectory = null, string? standardInput = null)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "securemonitor.dll");
         if (!File.Exists(cli))
@@ -33,6 +34,7 @@ public sealed class SecureMonitorProcess : IAsyncDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = standardInput is not null,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
@@ -55,6 +57,11 @@ public sealed class SecureMonitorProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (standardInput is not null)
+        {
+            process.StandardInput.Write(standardInput);
+            process.StandardInput.Close();
+        }
         return wrapper;
     }
 

@@ -156,4 +156,21 @@ public sealed class IncidentLifecycleTests
         correlator.Tick(At(1_000));
         Assert.Null(correlator.Acknowledge(opened.Id, "bob", "", At(1_001)));
     }
+
+    [Fact]
+    public void An_operator_resolves_the_active_incident_at_once_and_further_evidence_opens_a_new_one()
+    {
+        (DosCorrelator correlator, Incident opened) = Opened();
+
+        Assert.Null(correlator.Resolve("INC-nope", "alice", "", At(4)));
+        IncidentResolved? resolved = correlator.Resolve(opened.Id, "alice", "false alarm: load test", At(5));
+        List<IncidentEvent> later = correlator.Feed(Firing("h4", 6));
+
+        Assert.NotNull(resolved);
+        Assert.Equal((IncidentState.Resolved, At(5)), (resolved.Incident.State, resolved.Incident.ResolvedAt));
+        Assert.Equal(new Acknowledgement("alice", "false alarm: load test", At(5)), resolved.ResolvedBy);
+        Assert.Null(correlator.Resolve(opened.Id, "alice", "", At(6)));
+        Incident reopened = Assert.IsType<IncidentOpened>(Assert.Single(later)).Incident;
+        Assert.NotEqual(opened.Id, reopened.Id);
+    }
 }

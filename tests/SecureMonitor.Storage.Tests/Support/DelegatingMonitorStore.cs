@@ -27,6 +27,12 @@ internal class DelegatingMonitorStore(IMonitorStore inner) : IMonitorStore
     public Task<IncidentRecord?> GetIncidentAsync(string id, CancellationToken ct = default) => Inner.GetIncidentAsync(id, ct);
     public Task<long> AppendAuditAsync(AuditRecord record, WriteFence? fence, CancellationToken ct = default) => Inner.AppendAuditAsync(record, fence, ct);
     public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(DateTimeOffset? since, int limit, CancellationToken ct = default) => Inner.ListAuditAsync(since, limit, ct);
+    public Task UpsertThresholdSettingsAsync(ThresholdSettingsRecord settings, WriteFence fence, CancellationToken ct = default) =>
+        Inner.UpsertThresholdSettingsAsync(settings, fence, ct);
+    public Task<IReadOnlyList<ThresholdSettingsRecord>> ListThresholdSettingsAsync(CancellationToken ct = default) => Inner.ListThresholdSettingsAsync(ct);
+    public Task RecordThresholdsAppliedAsync(ThresholdsAppliedRecord applied, WriteFence fence, CancellationToken ct = default) =>
+        Inner.RecordThresholdsAppliedAsync(applied, fence, ct);
+    public Task<IReadOnlyList<ThresholdsAppliedRecord>> ListThresholdsAppliedAsync(CancellationToken ct = default) => Inner.ListThresholdsAppliedAsync(ct);
     public Task UpsertMemberAsync(string nodeId, string endpoint, DateTimeOffset heartbeatAt, CancellationToken ct = default) =>
         Inner.UpsertMemberAsync(nodeId, endpoint, heartbeatAt, ct);
     public Task<IReadOnlyList<MemberRecord>> ListMembersAsync(CancellationToken ct = default) => Inner.ListMembersAsync(ct);

@@ -1,0 +1,148 @@
+using Microsoft.Extensions.Logging;
+using SecureMonitor.Actors;
+using SecureMonitor.Monitor.Admin.Commands;
+using SecureMonitor.Monitor.Admin.Feed;
+using SecureMonitor.Monitor.Cluster;
+using SecureMonitor.Monitor.Persistence;
+using SecureMonitor.Monitor.Security;
+using SecureMonitor.Monitor.Sessions;
+using SecureMonitor.Monitor.Thresholds;
+using SecureMonitor.Notifications;
+using SecureMonitor.Pki;
+using SecureMonitor.Protocol.Wire;
+using SecureMonitor.Storage;
+
+namespace SecureMonitor.Monitor.Admin;
+
+/// <summary>
+/// Everything the admin commands need from their node, gathered in one place. Every node has the
+/// store, the cluster view, the PKI and the live feed; the leader-only parts (the host and incident
+/// actors, the watcher sessions, the write fence, the thresholds actor) are attached with
+/// <see cref="AttachLeader"/> when this node leads, and commands that need them say so plainly
+/// otherwise.
+/// </summary>
+public sealed class AdminContext
+{
+    private AdminContext(IClusterState cluster, IMonitorStore store, TimeProvider time, MonitorNodeInfo node, RejectionCounters rejections,
+        AdminPki pki, MonitorOptions options, ILoggerFactory loggers)
+    {
+        Cluster = cluster;
+        Store = store;
+        Time = time;
+        Node = node;
+        Rejections = rejections;
+        Pki = pki;
+        ThresholdBaseline = options.ThresholdBaseline;
+        KeyGracePeriod = options.KeyGracePeriod;
+        Loggers = loggers;
+        Feed = new AdminFeed();
+    }
+
+    public IClusterState Cluster { get; }
+
+    public IMonitorStore Store { get; }
+
+    public TimeProvider Time { get; }
+
+    public MonitorNodeInfo Node { get; }
+
+    public RejectionCounters Rejections { get; }
+
+    public AdminPki Pki { get; }
+
+    /// <summary>The rules watchers ship with, under the operators' threshold settings.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> ThresholdBaseline { get; }
+
+    /// <summary>The grace period of <c>keys rotate</c> when the operator gives none.</summary>
+    public TimeSpan KeyGracePeriod { get; }
+
+    public ILoggerFactory Loggers { get; }
+
+    /// <summary>Alerts and incident changes as they happen, for <c>tail</c>.</summary>
+    public AdminFeed Feed { get; }
+
+    /// <summary>The leader-only parts; null until this node leads.</summary>
+    public AdminLeaderServices? Leader { get; private set; }
+
+    /// <summary>The fence audit entries are written under: the leader's, or none on a follower.</summary>
+    public WriteFence? AuditFence => Cluster.IsLeader ? Leader?.Fence : null;
+
+    public AdminLeaderServices RequireLeader() =>
+        Leader ?? throw new AdminCommandException($"this node ({Cluster.NodeId}) has not finished taking over as leader; try again shortly");
+
+    /// <summary>Builds the context of a node; <paramref name="leader"/> is given when the node leads from the start.</summary>
+    public static AdminContext Create(IClusterState cluster, MonitorOptions options, IMonitorStore store, FileKeyring keyring, MonitorNodeInfo node,
+        RejectionCounters rejections, TimeProvider time, ILoggerFactory loggers, AdminLeaderParts? leader)
+    {
+        var context = new AdminContext(cluster, store, time, node, rejections, new AdminPki(options.PkiDirectory, keyring, time),
+            options, loggers);
+        if (leader is not null)
+        {
+            context.AttachLeader(leader);
+        }
+        return context;
+    }
+
+    /// <summary>Connects the leader-only parts: the thresholds actor starts, and the live feed and
+    /// threshold acknowledgements start to flow from the stored messages and the published incident changes.</summary>
+    public void AttachLeader(AdminLeaderParts parts)
+    {
+        var thresholds = parts.System.ActorOf(Props.Create(() => new ThresholdsActor(Store, parts.Fence, parts.Watchers, ThresholdBaseline)), "thresholds");
+        parts.Sink.Stored += stored =>
+        {
+            if (stored.Message.BodyCase == WatcherMessage.BodyOneofCase.ThresholdsApplied)
+            {
+                thresholds.Tell(new ThresholdsActor.Acknowledged(stored.HostId, (long)Math.Min(stored.Message.ThresholdsApplied.Revision, long.MaxValue), stored.ReceivedAt));
+            }
+            else
+            {
+                Feed.Publish(stored);
+            }
+        };
+        parts.Notifier.Published += Feed.Publish;
+        _notifier = parts.Notifier;
+        parts.Watchers.Ready += hostId => thresholds.Tell(new ThresholdsActor.WatcherReady(hostId));
+        Leader = new AdminLeaderServices(parts.Fence, parts.Hosts, parts.Incidents, thresholds, parts.Watchers);
+    }
+
+    /// <summary>The node stepped down: commands that change state are refused until it leads again.
+    /// The term's own parts (sink, sessions, actors) go with the term; the node-wide notifier is unhooked.</summary>
+    public void DetachLeader()
+    {
+        Leader = null;
+        if (_notifier is not null)
+        {
+            _notifier.Published -= Feed.Publish;
+            _notifier = null;
+        }
+    }
+
+    private NotificationDispatcher? _notifier;
+
+    /// <summary>The command handler serving this node's admin sessions, with every command.</summary>
+    public AdminCommandHandler CreateHandler() => new(
+    [
+        new StatusCommand(this),
+        new ClusterMembersCommand(this),
+        new ClusterLeaderCommand(this),
+        new HostsCommand(this),
+        new HostCommand(this),
+        new AlertsCommand(this),
+        new IncidentsCommand(this),
+        new IncidentChangeCommand(this, resolve: false),
+        new IncidentChangeCommand(this, resolve: true),
+        new ThresholdsShowCommand(this),
+        new ThresholdsSetCommand(this),
+        new KeysRotateCommand(this),
+        new KeysRevokeCommand(this),
+        new TailCommand(this),
+        new AuditCommand(this),
+    ], this, Loggers.CreateLogger<AdminCommandHandler>());
+}
+
+/// <summary>What a leader has and a follower lacks, as the node hands it over.</summary>
+public sealed record AdminLeaderParts(WriteFence Fence, ActorSystem System, IActorRef Hosts, IActorRef Incidents, WatcherSessions Watchers,
+    PersistentMessageSink Sink, NotificationDispatcher Notifier);
+
+/// <summary>The leader-only services commands use.</summary>
+public sealed record AdminLeaderServices(WriteFence Fence, IActorRef Hosts, IActorRef Incidents, IActorRef Thresholds, WatcherSessions Watchers);
