@@ -38,6 +38,15 @@ public sealed record MonitorHarnessOptions
     /// <summary>DoS correlation settings (defaults: the product's).</summary>
     public SecureMonitor.Analysis.Correlation.CorrelationOptions Correlation { get; init; } = new();
 
+    /// <summary>Liveness settings (Down after how long a silence; defaults: the product's).</summary>
+    public SecureMonitor.Analysis.Liveness.HostLivenessOptions Liveness { get; init; } = new();
+
+    /// <summary>Envelopes per second one host may send before it is slowed (default: the product's).</summary>
+    public int HostMessagesPerSecond { get; init; } = 500;
+
+    /// <summary>Where incident notifications go besides the log (a webhook receiver on loopback, say).</summary>
+    public SecureMonitor.Notifications.NotificationSettings Notifications { get; init; } = new();
+
     /// <summary>Bound of every wait the harness and its connections do (real time).</summary>
     public TimeSpan Within { get; init; } = Eventually.DefaultWithin;
 }
@@ -107,6 +116,9 @@ public sealed class MonitorHarness : IAsyncDisposable
             TamperThreshold = options.TamperThreshold,
             TamperWindow = options.TamperWindow,
             Correlation = options.Correlation,
+            Liveness = options.Liveness,
+            HostMessagesPerSecond = options.HostMessagesPerSecond,
+            Notifications = options.Notifications,
         };
         var logs = new LogCapture();
         var sink = new RecordingMessageSink();
