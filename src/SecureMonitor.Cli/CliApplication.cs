@@ -19,8 +19,7 @@ public static class CliApplication
         root.Subcommands.Add(NotYetAvailableCommand.Create("admin",
             "Operator console for a monitor cluster, over mutual TLS with an admin certificate.", issue: 7));
         root.Subcommands.Add(PkiCommand.Create());
-        root.Subcommands.Add(NotYetAvailableCommand.Create("simulate",
-            "Drive many virtual watchers and attack scenarios against a real monitor.", issue: 8));
+        root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(NotYetAvailableCommand.Create("demo",
             "Run a self-contained demonstration: PKI, a monitor, three watchers and a DoS episode.", issue: 8));
         root.Subcommands.Add(ConfigCommand.Create());
