@@ -20,8 +20,7 @@ public static class CliApplication
             "Operator console for a monitor cluster, over mutual TLS with an admin certificate.", issue: 7));
         root.Subcommands.Add(PkiCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
-        root.Subcommands.Add(NotYetAvailableCommand.Create("demo",
-            "Run a self-contained demonstration: PKI, a monitor, three watchers and a DoS episode.", issue: 8));
+        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         return root;
     }
@@ -30,7 +29,15 @@ public static class CliApplication
     {
         var root = BuildRootCommand();
         var parseResult = root.Parse(args);
-        var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        // Ctrl-C and SIGTERM cancel the command, which then has this long to stop its parts (the demo
+        // stops its child nodes and deletes its directory) before the process ends anyway.
+        var invocation = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+        };
         if (parseResult.Errors.Count > 0)
         {
             foreach (var parseError in parseResult.Errors)

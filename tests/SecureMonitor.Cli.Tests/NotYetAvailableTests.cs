@@ -6,7 +6,6 @@ public sealed class NotYetAvailableTests
 {
     [Theory]
     [InlineData("admin", "status")]
-    [InlineData("demo")]
     public async Task Unbuilt_commands_say_so_and_exit_69_without_output(params string[] args)
     {
         var run = await CliRun.InvokeAsync(args);

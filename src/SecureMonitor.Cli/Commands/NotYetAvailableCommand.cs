@@ -8,9 +8,15 @@ namespace SecureMonitor.Cli.Commands;
 /// </summary>
 public static class NotYetAvailableCommand
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Command, object> Placeholders = [];
+
+    /// <summary>Whether <paramref name="command"/> is one of these placeholders (the demo says so when it names one).</summary>
+    public static bool IsPlaceholder(Command command) => Placeholders.TryGetValue(command, out _);
+
     public static Command Create(string name, string description, int issue)
     {
         var command = new Command(name, $"{description} (not available yet)");
+        Placeholders.Add(command, issue);
         // Accept any arguments so the message below is what the operator sees, not a parse error.
         var rest = new Argument<string[]>("arguments") { Arity = ArgumentArity.ZeroOrMore, Hidden = true };
         command.Arguments.Add(rest);
