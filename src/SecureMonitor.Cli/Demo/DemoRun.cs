@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using SecureMonitor.Notifications;
 using SecureMonitor.Pki;
 using SecureMonitor.Simulation.Observation;
+using SecureMonitor.Simulation.Processes;
 using SecureMonitor.Simulation.Running;
 using SecureMonitor.Simulation.Scenarios;
 using SecureMonitor.Transport;
@@ -35,7 +36,7 @@ internal static partial class DemoRun
         output = TextWriter.Synchronized(output);
         var clock = Stopwatch.StartNew();
         var work = Directory.CreateTempSubdirectory("securemonitor-demo-").FullName;
-        var children = new List<ChildNode>();
+        var children = new List<ChildProcess>();
         WebhookIncidentReceiver? receiver = null;
         VirtualIdentities? virtualWatchers = null;
         var code = ExitCodes.Failure;
@@ -65,7 +66,7 @@ internal static partial class DemoRun
             receiver.NotificationReceived += notification => Narrate(notification, output);
             var log = new MonitorLogObserver();
             output.WriteLine("2/5 monitor");
-            var monitor = ChildNode.Start("monitor", ["monitor", "--pki", pkiDirectory, "--listen", "127.0.0.1:0", "--data", Path.Combine(work, "monitor")],
+            var monitor = StartNode("monitor", ["monitor", "--pki", pkiDirectory, "--listen", "127.0.0.1:0", "--data", Path.Combine(work, "monitor")],
                 new Dictionary<string, string>
                 {
                     ["SM_CORRELATION_MIN_HOSTS"] = Correlation.MinHosts.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -74,9 +75,9 @@ internal static partial class DemoRun
                     ["SM_NOTIFY_WEBHOOK_TOKEN"] = token,
                 }, work, log.Observe);
             children.Add(monitor);
-            var listening = await monitor.WaitForLineAsync(line => Listening().IsMatch(line), "that it listens", StartTimeout, cancellation);
+            var listening = (await monitor.WaitForLinesAsync(line => Listening().IsMatch(line), 1, "that it listens", StartTimeout, cancellation))[0];
             var endpoint = MonitorEndpoint.Parse(Listening().Match(listening).Groups["endpoint"].Value);
-            output.WriteLine($"    listening on {endpoint} (pid {monitor.Pid}), TLS 1.3 with mutual authentication");
+            output.WriteLine($"    listening on {endpoint} (pid {monitor.Id}), TLS 1.3 with mutual authentication");
             output.WriteLine($"    an incident opens when {Correlation.MinHosts} hosts alert within {Correlation.Window.TotalSeconds:0} s, " +
                 $"or on any SYN-flood signal; incidents go to a webhook on {receiver.Endpoint}");
 
@@ -84,14 +85,14 @@ internal static partial class DemoRun
             output.WriteLine("3/5 watchers");
             foreach (var host in WatcherHosts)
             {
-                children.Add(ChildNode.Start(host, ["watcher", "--identity", Path.Combine(pkiDirectory, "watchers", host), "--monitor", endpoint.ToString(),
+                children.Add(StartNode(host, ["watcher", "--identity", Path.Combine(pkiDirectory, "watchers", host), "--monitor", endpoint.ToString(),
                     "--data", Path.Combine(work, "watchers", host)], new Dictionary<string, string> { ["SM_WATCHER_HEARTBEAT_INTERVAL"] = "2s" }, work));
             }
             foreach (var watcher in children.Skip(1))
             {
-                await watcher.WaitForLineAsync(line => line.Contains($"Connected to monitor {endpoint}", StringComparison.Ordinal),
+                await watcher.WaitForLinesAsync(line => line.Contains($"Connected to monitor {endpoint}", StringComparison.Ordinal), 1,
                     "that it connected to the monitor", StartTimeout, cancellation);
-                output.WriteLine($"    {watcher.Name} (pid {watcher.Pid}) connected: samples /proc every second, heartbeats every 2 s, sealed and spooled");
+                output.WriteLine($"    {watcher.Name} (pid {watcher.Id}) connected: samples /proc every second, heartbeats every 2 s, sealed and spooled");
             }
 
             // 4. The episode.
@@ -129,7 +130,7 @@ internal static partial class DemoRun
                 if (finished == crashed && !await InterruptedAsync(cancellation))
                 {
                     var node = await await crashed;
-                    throw new DemoException($"{node.Name} exited unexpectedly", node);
+                    throw new ChildProcessException($"{node.Name} exited unexpectedly", node);
                 }
                 await finished; // surfaces the cancellation of Ctrl-C
             }
@@ -141,7 +142,7 @@ internal static partial class DemoRun
             output.WriteLine("Interrupted.");
             code = ExitCodes.Interrupted;
         }
-        catch (DemoException error)
+        catch (ChildProcessException error)
         {
             if (await InterruptedAsync(cancellation))
             {
@@ -153,9 +154,9 @@ internal static partial class DemoRun
             else
             {
                 output.WriteLine($"The demo cannot go on: {error.Message}");
-                foreach (var line in error.Node?.Tail() ?? [])
+                foreach (var line in error.Process.Tail(15))
                 {
-                    output.WriteLine($"    {error.Node!.Name}: {line}");
+                    output.WriteLine($"    {error.Process.Name}: {line}");
                 }
                 code = ExitCodes.Failure;
             }
@@ -165,6 +166,7 @@ internal static partial class DemoRun
             output.WriteLine($"Stopping {string.Join(", ", children.Select(child => child.Name).Reverse())}.");
             foreach (var child in Enumerable.Reverse(children))
             {
+                await child.StopAsync(StopGrace);
                 await child.DisposeAsync();
             }
             if (receiver is not null)
@@ -184,6 +186,18 @@ internal static partial class DemoRun
         }
         return code;
     }
+
+    /// <summary>A node as a child process of this same CLI, with only the demo's settings (no inherited SM_* variables).</summary>
+    private static ChildProcess StartNode(string name, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string work,
+        Action<string>? onLine = null) =>
+        ChildProcess.StartDotnet(name, typeof(CliApplication).Assembly.Location, arguments, new ChildProcessOptions
+        {
+            Environment = environment,
+            DropInheritedPrefix = "SM_",
+            WorkingDirectory = work,
+            KeepLines = 300,
+            OnLine = onLine,
+        });
 
     /// <summary>Whether Ctrl-C arrives within a second (a child's exit may be its first sign).</summary>
     private static async Task<bool> InterruptedAsync(CancellationToken cancellation)

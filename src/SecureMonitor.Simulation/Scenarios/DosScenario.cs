@@ -27,26 +27,21 @@ public sealed class DosScenario : Scenario
     {
         var end = context.At(0.7);
         context.Note($"attack from {context.At(0.2).TotalSeconds:0.#} s to {end.TotalSeconds:0.#} s on {context.Watchers.Count} host(s)");
-        return Task.WhenAll(context.Watchers.Select((watcher, index) =>
+        return context.EveryoneLivesAsync(cancellationToken, (index, at) =>
         {
-            watcher.UseRules(WatcherBehaviour.Rules);
-            var seed = context.Settings.Seed + index;
+            var quiet = context.Quiet(index, at);
             var start = AttackStart(context, index);
-            return context.LiveAsync(watcher, at =>
+            if (at < start || at >= end)
             {
-                var quiet = WatcherBehaviour.Quiet(seed, at);
-                if (at < start || at >= end)
-                {
-                    return quiet;
-                }
-                var attacked = (at - start).TotalSeconds;
-                // The backlog passes the warning level at once and the critical one after 3 s; overflows follow.
-                var synRecv = attacked < 3 ? 300 + 100 * attacked : 1_200 + 400 * Math.Abs(Math.Sin(attacked + seed));
-                var overflows = Math.Min(400, 20 + 40 * attacked);
-                return WatcherBehaviour.With(quiet, (WatcherBehaviour.SynRecv, Math.Round(synRecv)), (WatcherBehaviour.ListenOverflows, Math.Round(overflows)),
-                    (WatcherBehaviour.Cpu, 60 + 10 * Math.Sin(attacked)));
-            }, context.Duration, cancellationToken);
-        }));
+                return quiet;
+            }
+            var attacked = (at - start).TotalSeconds;
+            // The backlog passes the warning level at once and the critical one after 3 s; overflows follow.
+            var synRecv = attacked < 3 ? 300 + 100 * attacked : 1_200 + 400 * Math.Abs(Math.Sin(attacked + index));
+            var overflows = Math.Min(400, 20 + 40 * attacked);
+            return WatcherBehaviour.With(quiet, (WatcherBehaviour.SynRecv, Math.Round(synRecv)), (WatcherBehaviour.ListenOverflows, Math.Round(overflows)),
+                (WatcherBehaviour.Cpu, 60 + 10 * Math.Sin(attacked)));
+        });
     }
 
     public override async Task<IReadOnlyList<Check>> CheckAsync(ScenarioContext context, DateTimeOffset deadline, CancellationToken cancellationToken)

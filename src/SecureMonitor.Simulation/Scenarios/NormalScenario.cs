@@ -30,16 +30,10 @@ public sealed class NormalScenario : Scenario
     {
         var alerting = AlertingHosts(context);
         var hot = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(4).Ticks, context.At(0.2).Ticks));
-        return Task.WhenAll(context.Watchers.Select((watcher, index) =>
-        {
-            watcher.UseRules(WatcherBehaviour.Rules);
-            var seed = context.Settings.Seed + index;
-            var from = context.At(0.15 + 0.4 * index / Math.Max(1, alerting));
-            var to = from + hot;
-            return context.LiveAsync(watcher, at => index < alerting && at >= from && at < to
-                ? WatcherBehaviour.With(WatcherBehaviour.Quiet(seed, at), (WatcherBehaviour.Cpu, 89 + 2 * Math.Sin(at.TotalSeconds)))
-                : WatcherBehaviour.Quiet(seed, at), context.Duration, cancellationToken);
-        }));
+        TimeSpan From(int index) => context.At(0.15 + 0.4 * index / Math.Max(1, alerting));
+        return context.EveryoneLivesAsync(cancellationToken, (index, at) => index < alerting && at >= From(index) && at < From(index) + hot
+            ? WatcherBehaviour.With(context.Quiet(index, at), (WatcherBehaviour.Cpu, 89 + 2 * Math.Sin(at.TotalSeconds)))
+            : context.Quiet(index, at));
     }
 
     public override async Task<IReadOnlyList<Check>> CheckAsync(ScenarioContext context, DateTimeOffset deadline, CancellationToken cancellationToken)

@@ -32,14 +32,9 @@ public sealed class ReplayScenario : Scenario
     {
         // The first host runs hot at the start, so it has an alert worth replaying.
         var hotUntil = context.At(0.3);
-        var routines = context.Watchers.Select((watcher, index) =>
-        {
-            watcher.UseRules(WatcherBehaviour.Rules);
-            var seed = context.Settings.Seed + index;
-            return context.LiveAsync(watcher, at => index == 0 && at < hotUntil
-                ? WatcherBehaviour.With(WatcherBehaviour.Quiet(seed, at), (WatcherBehaviour.Cpu, 90))
-                : WatcherBehaviour.Quiet(seed, at), context.Duration, cancellationToken);
-        }).ToList();
+        var routines = context.EveryoneLivesAsync(cancellationToken, (index, at) => index == 0 && at < hotUntil
+            ? WatcherBehaviour.With(context.Quiet(index, at), (WatcherBehaviour.Cpu, 90))
+            : context.Quiet(index, at));
 
         await context.DelayUntilAsync(context.At(0.45), cancellationToken);
         var resent = context.Watchers.ToDictionary(watcher => watcher.HostId,
@@ -65,7 +60,7 @@ public sealed class ReplayScenario : Scenario
             _marks[watcher.HostId] = (before, watcher.ResumedAfter);
             await ReplayAllAsync(watcher, resent[watcher.HostId], cancellationToken);
         }));
-        await Task.WhenAll(routines);
+        await routines;
     }
 
     private static async Task ReplayAllAsync(VirtualWatcher watcher, IEnumerable<SealedEnvelope> envelopes, CancellationToken cancellationToken)

@@ -112,6 +112,20 @@ public sealed class ScenarioContext
         }
     }
 
+    /// <summary>
+    /// Every watcher lives (<see cref="LiveAsync"/>) until the end with the shipped rules;
+    /// <paramref name="metrics"/> gives a host's samples by its index and the offset, quiet ones by default.
+    /// </summary>
+    public Task EveryoneLivesAsync(CancellationToken cancellationToken, Func<int, TimeSpan, IReadOnlyDictionary<string, double>>? metrics = null) =>
+        Task.WhenAll(Watchers.Select((watcher, index) =>
+        {
+            watcher.UseRules(WatcherBehaviour.Rules);
+            return LiveAsync(watcher, at => metrics?.Invoke(index, at) ?? Quiet(index, at), Duration, cancellationToken);
+        }));
+
+    /// <summary>The quiet samples of the watcher at <paramref name="index"/> (see <see cref="WatcherBehaviour.Quiet"/>).</summary>
+    public Dictionary<string, double> Quiet(int index, TimeSpan at) => WatcherBehaviour.Quiet(Settings.Seed + index, at);
+
     /// <summary>A double from the shared random source, safe from any task.</summary>
     public double NextDouble()
     {

@@ -36,15 +36,10 @@ public sealed class StormScenario : Scenario
 
     public override async Task RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
-        var routines = context.Watchers.Select((watcher, index) =>
-        {
-            watcher.UseRules(WatcherBehaviour.Rules);
-            var seed = context.Settings.Seed + index;
-            return context.LiveAsync(watcher, at => WatcherBehaviour.Quiet(seed, at), context.Duration, cancellationToken);
-        }).ToList();
+        var routines = context.EveryoneLivesAsync(cancellationToken);
         await context.DelayUntilAsync(context.At(0.2), cancellationToken);
         await FloodAsync(context, context.Watchers[0], cancellationToken);
-        await Task.WhenAll(routines);
+        await routines;
     }
 
     private static async Task FloodAsync(ScenarioContext context, VirtualWatcher flooder, CancellationToken cancellationToken)

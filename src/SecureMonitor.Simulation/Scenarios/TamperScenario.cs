@@ -31,12 +31,7 @@ public sealed class TamperScenario : Scenario
 
     public override async Task RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
-        var routines = context.Watchers.Select((watcher, index) =>
-        {
-            watcher.UseRules(WatcherBehaviour.Rules);
-            var seed = context.Settings.Seed + index;
-            return context.LiveAsync(watcher, at => WatcherBehaviour.Quiet(seed, at), context.Duration, cancellationToken);
-        }).ToList();
+        var routines = context.EveryoneLivesAsync(cancellationToken);
 
         // Every tampered envelope of a host falls within the tamper window, so the threshold is reached.
         var perHost = PerHost(context.Monitor);
@@ -53,7 +48,7 @@ public sealed class TamperScenario : Scenario
             }
             await Task.WhenAll(answers);
         });
-        await Task.WhenAll([.. routines, .. tampering]);
+        await Task.WhenAll([routines, .. tampering]);
         var tampered = Checks.Sum(context.Watchers, MessageKind.Tampered);
         context.Note($"tampered: {tampered.Sent} envelope(s) from {Tamperers(context)} host(s); refused: " +
             string.Join(", ", tampered.Rejected.OrderBy(pair => pair.Key).Select(pair => $"{pair.Key.ToMetricName()} {pair.Value}")));
