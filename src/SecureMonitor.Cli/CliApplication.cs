@@ -18,10 +18,8 @@ public static class CliApplication
         root.Subcommands.Add(WatcherCommand.Create());
         root.Subcommands.Add(AdminCommand.Create());
         root.Subcommands.Add(PkiCommand.Create());
-        root.Subcommands.Add(NotYetAvailableCommand.Create("simulate",
-            "Drive many virtual watchers and attack scenarios against a real monitor.", issue: 8));
-        root.Subcommands.Add(NotYetAvailableCommand.Create("demo",
-            "Run a self-contained demonstration: PKI, a monitor, three watchers and a DoS episode.", issue: 8));
+        root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         return root;
     }
@@ -30,10 +28,18 @@ public static class CliApplication
     {
         var root = BuildRootCommand();
         var parseResult = root.Parse(args);
-        var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        // Ctrl-C and SIGTERM cancel the command, which then has this long to stop its parts (the demo
+        // stops its child nodes and deletes its directory) before the process ends anyway.
+        var invocation = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+        };
         if (AdminCommand.HandlesInterrupts(parseResult))
         {
-            invocation.ProcessTerminationTimeout = null;
+            invocation.ProcessTerminationTimeout = null; // Ctrl-C stops the running admin command, not the console
         }
         if (parseResult.Errors.Count > 0)
         {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using SecureMonitor.Benchmarks.Transport;
 using SecureMonitor.Pki;
 using SecureMonitor.Protocol.Wire;
+using SecureMonitor.Simulation.Fleet;
 using SecureMonitor.Transport;
 
 namespace SecureMonitor.Benchmarks.MonitorLoad;
@@ -10,27 +11,19 @@ namespace SecureMonitor.Benchmarks.MonitorLoad;
 /// <summary>One watcher's TLS connection to the monitor under load, with its own sealer.</summary>
 internal sealed class LoadConnection : IAsyncDisposable
 {
+    private readonly WatcherLink _link;
     private readonly FramedConnection _connection;
     private readonly PreSealedAlerts _alerts;
 
-    private LoadConnection(FramedConnection connection, PreSealedAlerts alerts)
+    private LoadConnection(WatcherLink link, PreSealedAlerts alerts)
     {
-        _connection = connection;
+        _link = link;
+        _connection = link.Connection;
         _alerts = alerts;
     }
 
-    public static async Task<LoadConnection> OpenAsync(IdentityBundle watcher, MonitorEndpoint endpoint)
-    {
-        var connection = await LoopbackTransport.ConnectAsync(watcher, endpoint);
-        var psk = watcher.Psk!;
-        await connection.SendAsync(Frames.Hello(psk.HostId, "bench"));
-        var hello = await connection.ReadAsync();
-        if (hello.Frame?.BodyCase != Frame.BodyOneofCase.Ack)
-        {
-            throw new InvalidOperationException($"no hello answer: {hello}");
-        }
-        return new LoadConnection(connection, new PreSealedAlerts(watcher));
-    }
+    public static async Task<LoadConnection> OpenAsync(IdentityBundle watcher, MonitorEndpoint endpoint) =>
+        new(await WatcherLink.OpenAsync(endpoint, watcher, "bench", TimeSpan.FromSeconds(30)), new PreSealedAlerts(watcher));
 
     /// <summary>Seals <paramref name="count"/> alerts ahead of a timed run: the run measures the
     /// monitor, not the load generator's own sealing (it shares the machine's two cores).</summary>
@@ -95,7 +88,7 @@ internal sealed class LoadConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _connection.DisposeAsync();
+        await _link.DisposeAsync();
         _alerts.Dispose();
     }
 }

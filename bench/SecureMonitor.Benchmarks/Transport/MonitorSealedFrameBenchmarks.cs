@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using SecureMonitor.Protocol.Wire;
+using SecureMonitor.Simulation.Fleet;
 using SecureMonitor.Transport;
 
 namespace SecureMonitor.Benchmarks.Transport;
@@ -20,6 +21,7 @@ public class MonitorSealedFrameBenchmarks
     private const int FramesPerBatch = 100;
 
     private LoopbackTransport _transport = null!;
+    private WatcherLink _link = null!;
     private FramedConnection _connection = null!;
     private PreSealedAlerts _alerts = null!;
     private Frame[] _envelopes = [];
@@ -30,9 +32,8 @@ public class MonitorSealedFrameBenchmarks
         _transport = LoopbackTransport.CreateWithTemporaryPki();
         var watcher = _transport.IssueWatcher(HostId);
         var (_, endpoint) = await _transport.StartMonitorNodeAsync(hostMessagesPerSecond: 1_000_000); // capacity, not the per-host policy limit
-        _connection = await LoopbackTransport.ConnectAsync(watcher, endpoint);
-        await _connection.SendAsync(Frames.Hello(HostId, "benchmark"));
-        await Acknowledgements.ReadAsync(_connection, AckStatus.Unspecified);
+        _link = await WatcherLink.OpenAsync(endpoint, watcher, "benchmark", TimeSpan.FromSeconds(30));
+        _connection = _link.Connection;
         _alerts = new PreSealedAlerts(watcher);
         Console.WriteLine($"// Sealed 256 B alert: {_alerts.SealNext(1)[0].CalculateSize()} B frame payload");
     }
@@ -40,7 +41,7 @@ public class MonitorSealedFrameBenchmarks
     [GlobalCleanup]
     public async Task Cleanup()
     {
-        await _connection.DisposeAsync();
+        await _link.DisposeAsync();
         _alerts.Dispose();
         await _transport.DisposeAsync();
     }

@@ -1,8 +1,8 @@
 using Google.Protobuf;
 using SecureMonitor.Benchmarks.Protocol;
 using SecureMonitor.Pki;
-using SecureMonitor.Protocol.Sealing;
 using SecureMonitor.Protocol.Wire;
+using SecureMonitor.Simulation.Fleet;
 
 namespace SecureMonitor.Benchmarks.Transport;
 
@@ -13,16 +13,11 @@ namespace SecureMonitor.Benchmarks.Transport;
 /// </summary>
 internal sealed class PreSealedAlerts : IDisposable
 {
-    private readonly EnvelopeKey _key;
-    private readonly EnvelopeSealer _sealer;
+    private readonly WatcherSealer _sealer;
     private readonly byte[] _alert = ProtocolBenchmarkData.Alert256().ToByteArray();
 
-    public PreSealedAlerts(IdentityBundle watcher)
-    {
-        var psk = watcher.Psk ?? throw new ArgumentException("A watcher bundle has a PSK.", nameof(watcher));
-        _key = EnvelopeKey.Derive(psk.Key, psk.HostId, psk.KeyId, Direction.WatcherToMonitor);
-        _sealer = new EnvelopeSealer(_key);
-    }
+    public PreSealedAlerts(IdentityBundle watcher) =>
+        _sealer = new WatcherSealer(watcher.Psk ?? throw new ArgumentException("A watcher bundle has a PSK.", nameof(watcher)));
 
     public ulong LastSequence => _sealer.LastSequence;
 
@@ -33,10 +28,10 @@ internal sealed class PreSealedAlerts : IDisposable
         var frames = new Frame[count];
         for (int i = 0; i < count; i++)
         {
-            frames[i] = Frames.Envelope(_sealer.Seal(_sealer.LastSequence + 1, sentUnixMs, _alert));
+            frames[i] = Frames.Envelope(_sealer.SealNext(_alert, sentUnixMs));
         }
         return frames;
     }
 
-    public void Dispose() => _key.Dispose();
+    public void Dispose() => _sealer.Dispose();
 }

@@ -39,6 +39,15 @@ public sealed record MonitorHarnessOptions
     /// <summary>DoS correlation settings (defaults: the product's).</summary>
     public SecureMonitor.Analysis.Correlation.CorrelationOptions Correlation { get; init; } = new();
 
+    /// <summary>Liveness settings (Down after how long a silence; defaults: the product's).</summary>
+    public SecureMonitor.Analysis.Liveness.HostLivenessOptions Liveness { get; init; } = new();
+
+    /// <summary>Envelopes per second one host may send before it is slowed (default: the product's).</summary>
+    public int HostMessagesPerSecond { get; init; } = 500;
+
+    /// <summary>Where incident notifications go besides the log (a webhook receiver on loopback, say).</summary>
+    public SecureMonitor.Notifications.NotificationSettings Notifications { get; init; } = new();
+
     /// <summary>Bound of every wait the harness and its connections do (real time).</summary>
     public TimeSpan Within { get; init; } = Eventually.DefaultWithin;
 
@@ -120,6 +129,9 @@ public sealed class MonitorHarness : IAsyncDisposable
             LeaseDuration = options.Time == TimeProvider.System ? TimeSpan.FromSeconds(3) : TimeSpan.FromDays(1),
             RenewInterval = options.Time == TimeProvider.System ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromHours(1),
             ThresholdBaseline = options.ThresholdBaseline,
+            Liveness = options.Liveness,
+            HostMessagesPerSecond = options.HostMessagesPerSecond,
+            Notifications = options.Notifications,
         };
         var logs = new LogCapture();
         var sink = new RecordingMessageSink();

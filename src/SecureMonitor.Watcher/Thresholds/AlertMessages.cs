@@ -6,7 +6,7 @@ using WireSeverity = SecureMonitor.Protocol.Wire.Severity;
 namespace SecureMonitor.Watcher.Thresholds;
 
 /// <summary>Turns threshold events into the wire's alert messages.</summary>
-internal static class AlertMessages
+public static class AlertMessages
 {
     /// <summary>The message to deliver for an event, or null for events the monitor need not see
     /// (a breach held back by cooldown is only counted locally).</summary>
