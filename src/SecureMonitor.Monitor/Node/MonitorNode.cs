@@ -83,7 +83,7 @@ public sealed partial class MonitorNode : IAsyncDisposable
         var keys = new KeyringEnvelopeKeys(keyring, time);
         OnStop(() => { keys.Dispose(); return ValueTask.CompletedTask; });
 
-        var store = new SqliteMonitorStore(new SqliteMonitorStoreOptions { DataDirectory = options.DataDirectory });
+        var store = MonitorStoreFactory.Create(options);
         Store = store;
         OnStop(store.DisposeAsync);
         await store.MigrateAsync(cancellationToken);
