@@ -3,12 +3,14 @@ using Microsoft.Extensions.Configuration;
 using SecureMonitor.Analysis.Correlation;
 using SecureMonitor.Analysis.Liveness;
 using SecureMonitor.Configuration;
+using SecureMonitor.Monitor.Persistence;
 using SecureMonitor.Notifications;
 
 namespace SecureMonitor.Monitor;
 
 /// <summary>Settings of one monitor node, read from the <c>monitor</c> and <c>transport</c>
-/// sections of monitor.conf (see the comments there for each setting).</summary>
+/// sections of monitor.conf (see the comments there for each setting). Printing it never shows the
+/// store's connection string (<see cref="MonitorStoreSettings"/>).</summary>
 public sealed record MonitorOptions
 {
     public required string NodeId { get; init; }
@@ -18,6 +20,9 @@ public sealed record MonitorOptions
     public string? Advertise { get; init; }
     public required string PkiDirectory { get; init; }
     public required string DataDirectory { get; init; }
+
+    /// <summary>SQLite in <see cref="DataDirectory"/> (the default) or a shared PostgreSQL.</summary>
+    public MonitorStoreSettings Store { get; init; } = new();
     public int MaxFrameBytes { get; init; } = 64 * 1024;
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public int MaxConnections { get; init; } = 20_000;
@@ -50,6 +55,7 @@ public sealed record MonitorOptions
         Advertise = configuration["monitor:advertise"] is { Length: > 0 } advertise ? advertise : null,
         PkiDirectory = configuration.GetRequiredString("monitor:pki-dir"),
         DataDirectory = configuration.GetRequiredString("monitor:data-dir"),
+        Store = MonitorStoreSettings.FromConfiguration(configuration),
         MaxFrameBytes = checked((int)configuration.GetSize("transport:max-frame-size", 64 * 1024)),
         HandshakeTimeout = configuration.GetDuration("transport:handshake-timeout", TimeSpan.FromSeconds(10)),
         MaxConnections = configuration.GetPositiveInt32("monitor:limits:max-connections", 20_000),

@@ -3,8 +3,9 @@ namespace SecureMonitor.Storage;
 /// <summary>
 /// The monitor's durable store: hosts and their sequence high-water marks, alerts, incidents, the audit
 /// log, threshold settings, cluster membership and the leader lease. Implementations: <see cref="Sqlite.SqliteMonitorStore"/>
-/// (one machine); PostgreSQL (several machines) follows. Every implementation must pass the one contract
-/// test class (<c>MonitorStoreContractTests</c>), which is the executable form of these docs.
+/// (one machine) and <see cref="Postgres.PostgresMonitorStore"/> (several machines sharing one database).
+/// Every implementation must pass the one contract test class (<c>MonitorStoreContractTests</c>), which is
+/// the executable form of these docs.
 /// </summary>
 /// <remarks>
 /// <para><b>No secrets.</b> The store never receives pre-shared keys, private keys or any other secret:

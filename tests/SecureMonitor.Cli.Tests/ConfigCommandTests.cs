@@ -81,7 +81,7 @@ public sealed class ConfigCommandTests : IDisposable
     {
         var file = Path.Combine(_directory, "secret.conf");
         await File.WriteAllTextAsync(file, """
-            store { postgres-connection = "Host=db;Password=hunter2" }
+            monitor.store.postgres { connection-string = "Host=db;Password=hunter2" }
             notify { webhook-token = "t0ps3cret", webhook-url = "http://127.0.0.1:9/hook" }
             """);
 

@@ -41,4 +41,50 @@ public sealed class NodeCommandTests : IDisposable
         Assert.Equal(ExitCodes.DataError, run.ExitCode);
         Assert.Contains("pki init", run.Error);
     }
+
+    private async Task<string> MonitorConfigAsync(string store)
+    {
+        var file = Path.Combine(_directory, "monitor.conf");
+        await File.WriteAllTextAsync(file, $$"""
+            monitor {
+              node-id = "m1"
+              listen = "127.0.0.1:0"
+              pki-dir = "{{Path.Combine(_directory, "no-pki")}}"
+              data-dir = "{{Path.Combine(_directory, "data")}}"
+              store {
+            {{store}}
+              }
+            }
+            """);
+        return file;
+    }
+
+    [Theory]
+    [InlineData("    kind = mysql", 7, "monitor:store:kind", "expected sqlite or postgres")]
+    [InlineData("    kind = postgres\n    postgres.connection-string = \"\"", 8, "monitor:store:postgres:connection-string", "SM_STORE_POSTGRES_CONNECTION")]
+    [InlineData("    kind = postgres\n    postgres.connection-string = \"Host=db\"\n    postgres.command-timeout = 0s", 9,
+        "monitor:store:postgres:command-timeout", "between 1s and 1d")]
+    public async Task A_bad_store_setting_is_refused_naming_the_file_line_and_key(string store, int line, string key, string reason)
+    {
+        var file = await MonitorConfigAsync(store);
+
+        var run = await CliRun.InvokeAsync("monitor", "--config", file);
+
+        Assert.Equal(ExitCodes.Config, run.ExitCode);
+        Assert.Contains($"{file}:{line}:", run.Error);
+        Assert.Contains(key, run.Error);
+        Assert.Contains(reason, run.Error);
+    }
+
+    [Fact]
+    public async Task A_malformed_postgres_connection_string_is_refused_without_showing_it()
+    {
+        var file = await MonitorConfigAsync("    kind = postgres\n    postgres.connection-string = \"Host=db;Password=hunter2;Port=x\"");
+
+        var run = await CliRun.InvokeAsync("monitor", "--config", file);
+
+        Assert.Equal(ExitCodes.Config, run.ExitCode);
+        Assert.Contains("monitor:store:postgres:connection-string", run.Error);
+        Assert.DoesNotContain("hunter2", run.Error + run.Output);
+    }
 }

@@ -26,6 +26,9 @@ public abstract class MonitorStoreContractTests : IAsyncLifetime
     /// <summary>Records <paramref name="version"/> as applied in the database, as a newer build would.</summary>
     protected abstract Task ForceSchemaVersionAsync(int version);
 
+    /// <summary>Runs SQL on the database directly, past the store, as an intruder or a careless operator would.</summary>
+    protected abstract Task ExecuteSqlAsync(string sql);
+
     /// <summary>The schema version this build's implementation migrates to.</summary>
     protected abstract int LatestSchemaVersion { get; }
 
@@ -629,6 +632,22 @@ public abstract class MonitorStoreContractTests : IAsyncLifetime
         Assert.Null(await Store.GetIncidentAsync("nope"));
     }
 
+    [Theory]
+    [InlineData("hosts", "'[\"web-1\", null]'")]
+    [InlineData("evidence", "'[{\"at\": 1, \"host\": \"web-1\", \"kind\": \"alert\"}]'")]
+    [InlineData("evidence", "'[{\"at\": 1, \"host\": \"web-1\", \"kind\": \"alert\", \"detail\": \"x\", \"extra\": 1}]'")]
+    [InlineData("evidence", "'[{\"at\": \"1\", \"host\": \"web-1\", \"kind\": \"alert\", \"detail\": \"x\"}]'")]
+    public async Task Stored_incident_json_of_an_unexpected_shape_is_refused_rather_than_guessed(string column, string json)
+    {
+        var fence = await LeadAsync();
+        await Store.UpsertIncidentAsync(NewIncident("incident-1", T0), fence);
+        await ExecuteSqlAsync($"UPDATE incidents SET {column} = {json}");
+
+        var error = await Assert.ThrowsAsync<StoredDataException>(() => Store.GetIncidentAsync("incident-1"));
+
+        Assert.Contains("incident-1", error.Message);
+    }
+
     // ------------------------------------------------------------------ audit
 
     [Fact]
@@ -716,6 +735,21 @@ public abstract class MonitorStoreContractTests : IAsyncLifetime
             await Store.ListThresholdsAppliedAsync());
         var stale = new WriteFence(fence.Epoch - 1);
         await Assert.ThrowsAsync<StaleFenceException>(() => Store.RecordThresholdsAppliedAsync(new ThresholdsAppliedRecord("web-1", 9, At(5)), stale));
+    }
+
+    // ------------------------------------------------------------------ audit log, raw
+
+    [Theory]
+    [InlineData("UPDATE audit_log SET result = 'forged'")]
+    [InlineData("DELETE FROM audit_log")]
+    public async Task The_audit_log_cannot_be_updated_or_deleted_even_with_raw_sql(string sql)
+    {
+        await Store.AppendAuditAsync(Audit(1), fence: null);
+
+        var error = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => ExecuteSqlAsync(sql));
+
+        Assert.Contains("append-only", error.Message);
+        Assert.Equal(Audit(1), Assert.Single(await Store.ListAuditAsync(null, 10)).Record);
     }
 
     // ------------------------------------------------------------------ membership

@@ -25,6 +25,12 @@ public sealed class SqliteMonitorStoreTests : MonitorStoreContractTests
         return Task.CompletedTask;
     }
 
+    protected override Task ExecuteSqlAsync(string sql)
+    {
+        Execute(sql);
+        return Task.CompletedTask;
+    }
+
     protected override Task CleanupAsync()
     {
         _dir.Dispose();
@@ -65,7 +71,7 @@ public sealed class SqliteMonitorStoreTests : MonitorStoreContractTests
     public async Task A_failed_migration_rolls_back_and_leaves_the_schema_at_the_previous_version()
     {
         using var dir = new TempDirectory();
-        SqliteMigration[] migrations =
+        SchemaMigration[] migrations =
         [
             new(1, "good", "CREATE TABLE one (x INTEGER) STRICT;"),
             new(2, "bad", "CREATE TABLE two (x INTEGER) STRICT; INSERT INTO no_such_table VALUES (1);"),
@@ -84,30 +90,17 @@ public sealed class SqliteMonitorStoreTests : MonitorStoreContractTests
         Assert.Equal(0L, command.ExecuteScalar());
     }
 
-    [Theory]
-    [InlineData("hosts", "'{\"web-1\": true}'")]
-    [InlineData("hosts", "'[\"web-1\", null]'")]
-    [InlineData("evidence", "'[{\"at\": 1, \"host\": \"web-1\", \"kind\": \"alert\"}]'")]
-    [InlineData("evidence", "'[{\"at\": 1, \"host\": \"web-1\", \"kind\": \"alert\", \"detail\": \"x\", \"extra\": 1}]'")]
-    [InlineData("evidence", "'[{\"at\": \"1\", \"host\": \"web-1\", \"kind\": \"alert\", \"detail\": \"x\"}]'")]
-    public async Task Stored_incident_json_of_an_unexpected_shape_is_refused_rather_than_guessed(string column, string json)
+    [Fact]
+    public async Task Stored_incident_json_that_is_not_an_array_is_refused_rather_than_guessed()
     {
+        // SQLite's CHECK only asks for valid JSON; PostgreSQL's refuses this shape when it is written.
         var grant = await Store.TryAcquireLeaseAsync("node-a", "a:7801", TimeSpan.FromSeconds(10), T0);
         await Store.UpsertIncidentAsync(new IncidentRecord("incident-1", IncidentState.Open, ["distributed"], T0, T0, null, null, null, null,
             ["web-1"], ["cpu.percent"], [], 1, 0), new WriteFence(grant!.Epoch));
-        Execute($"UPDATE incidents SET {column} = {json}");
+        Execute("UPDATE incidents SET hosts = '{\"web-1\": true}'");
 
         var error = await Assert.ThrowsAsync<StoredDataException>(() => Store.GetIncidentAsync("incident-1"));
 
         Assert.Contains("incident-1", error.Message);
-    }
-
-    [Fact]
-    public async Task The_audit_log_cannot_be_updated_or_deleted_even_with_raw_sql()
-    {
-        await Store.AppendAuditAsync(new AuditRecord(T0, "CN=alice", "admin", "ack", "incident-1", "ok", true), fence: null);
-
-        Assert.Contains("append-only", Assert.Throws<SqliteException>(() => Execute("UPDATE audit_log SET result = 'forged'")).Message);
-        Assert.Contains("append-only", Assert.Throws<SqliteException>(() => Execute("DELETE FROM audit_log")).Message);
     }
 }

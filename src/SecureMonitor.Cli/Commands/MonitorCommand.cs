@@ -67,6 +67,11 @@ public static class MonitorCommand
             {
                 throw new CliException($"cannot listen on {options.Listen}: {error.Message}", ExitCodes.Failure, error);
             }
+            catch (System.Data.Common.DbException error)
+            {
+                // Driver messages name the server and the failure, never the connection string's password.
+                throw new CliException($"cannot open the store ({options.Store.Describe(options.DataDirectory)}): {error.Message}", ExitCodes.Failure, error);
+            }
 
             await using (node)
             {
@@ -75,7 +80,7 @@ public static class MonitorCommand
                 var role = cluster.IsLeader ? $"leader (epoch {cluster.Epoch})"
                     : $"follower (leader: {cluster.LeaderNodeId ?? "none yet"}{(cluster.LeaderEndpoint is { } at ? " at " + at : "")})";
                 output.WriteLine($"SecureMonitor monitor {options.NodeId}: role {role}, listening on {node.Endpoint} (TLS 1.3, mutual auth), advertised as {cluster.Endpoint}");
-                output.WriteLine($"  PKI {options.PkiDirectory}; store {Path.Combine(options.DataDirectory, "monitor.db")}; notify {options.Notifications}. Ctrl-C stops.");
+                output.WriteLine($"  PKI {options.PkiDirectory}; store {options.Store.Describe(options.DataDirectory)}; notify {options.Notifications}. Ctrl-C stops.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellation);

@@ -13,7 +13,6 @@ using SecureMonitor.Notifications;
 using SecureMonitor.Pki;
 using SecureMonitor.Protocol.Wire;
 using SecureMonitor.Storage;
-using SecureMonitor.Storage.Sqlite;
 using SecureMonitor.Transport.Listening;
 
 namespace SecureMonitor.Monitor.Node;
@@ -99,7 +98,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
         var keys = new KeyringEnvelopeKeys(keyring, time);
         OnStop(() => { keys.Dispose(); return ValueTask.CompletedTask; });
 
-        var store = new SqliteMonitorStore(new SqliteMonitorStoreOptions { DataDirectory = options.DataDirectory });
+        var store = MonitorStoreFactory.Create(options);
         Store = store;
         OnStop(store.DisposeAsync);
         await store.MigrateAsync(cancellationToken);

@@ -1,15 +1,12 @@
 namespace SecureMonitor.Storage.Sqlite;
 
-/// <summary>One forward-only schema step. Versions are consecutive from 1; a shipped migration is never edited.</summary>
-internal sealed record SqliteMigration(int Version, string Description, string Sql);
-
 /// <summary>
 /// The SQLite schema, as the ordered list of migrations that build it. Tables are STRICT (types are
 /// enforced); times are INTEGER microseconds since the Unix epoch (UTC); enums are lower-case TEXT.
 /// </summary>
 internal static class SqliteMigrations
 {
-    public static readonly IReadOnlyList<SqliteMigration> All =
+    public static readonly IReadOnlyList<SchemaMigration> All =
     [
         new(1, "hosts, alerts, leader lease and epochs log", """
             CREATE TABLE hosts (

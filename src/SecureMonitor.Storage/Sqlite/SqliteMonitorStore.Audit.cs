@@ -9,12 +9,7 @@ public sealed partial class SqliteMonitorStore
 
     public Task<long> AppendAuditAsync(AuditRecord record, WriteFence? fence, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        ArgumentException.ThrowIfNullOrEmpty(record.Subject);
-        ArgumentException.ThrowIfNullOrEmpty(record.Command);
-        ArgumentNullException.ThrowIfNull(record.Role);
-        ArgumentNullException.ThrowIfNull(record.Arguments);
-        ArgumentNullException.ThrowIfNull(record.Result);
+        StoreArguments.ValidateAudit(record);
         return WriteAsync(fence, (c, tx) => Scalar<long>(c, tx, """
             INSERT INTO audit_log (at, subject, role, command, arguments, result, success, epoch)
             VALUES ($at, $subject, $role, $command, $args, $result, $success, $epoch)
@@ -26,8 +21,7 @@ public sealed partial class SqliteMonitorStore
 
     public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(DateTimeOffset? since, int limit, CancellationToken ct = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, AlertQuery.MaxLimit);
+        StoreArguments.ValidateLimit(limit);
         return ReadAsync<IReadOnlyList<AuditEntry>>(c =>
         {
             using var cmd = Command(c, null, """

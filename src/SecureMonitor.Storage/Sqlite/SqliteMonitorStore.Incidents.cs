@@ -7,14 +7,7 @@ public sealed partial class SqliteMonitorStore
 {
     public Task<long> UpsertIncidentAsync(IncidentRecord incident, WriteFence fence, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(incident);
-        ArgumentException.ThrowIfNullOrEmpty(incident.Id);
-        ArgumentOutOfRangeException.ThrowIfNegative(incident.Version);
-        ArgumentOutOfRangeException.ThrowIfNegative(incident.AlertCount);
-        ArgumentNullException.ThrowIfNull(incident.Kinds);
-        ArgumentNullException.ThrowIfNull(incident.Hosts);
-        ArgumentNullException.ThrowIfNull(incident.Metrics);
-        ArgumentNullException.ThrowIfNull(incident.Evidence);
+        StoreArguments.ValidateIncident(incident);
         (string, object?)[] values =
         [
             ("$id", incident.Id),

@@ -7,9 +7,7 @@ public sealed partial class SqliteMonitorStore
 {
     public Task<LeaseGrant?> TryAcquireLeaseAsync(string nodeId, string endpoint, TimeSpan duration, DateTimeOffset now, CancellationToken ct = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(nodeId);
-        ArgumentException.ThrowIfNullOrEmpty(endpoint);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        StoreArguments.ValidateLeaseRequest(nodeId, endpoint, duration);
         var nowUs = ToMicros(now);
         var untilUs = ToMicros(now + duration);
         return WriteAsync<LeaseGrant?>(null, (c, tx) =>

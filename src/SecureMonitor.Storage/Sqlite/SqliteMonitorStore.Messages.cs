@@ -9,12 +9,7 @@ public sealed partial class SqliteMonitorStore
 
     public Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<StoredMessage> batch, WriteFence fence, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        foreach (var message in batch)
-        {
-            ArgumentNullException.ThrowIfNull(message, nameof(batch));
-            message.Validate();
-        }
+        StoreArguments.ValidateBatch(batch);
 
         return WriteAsync<IReadOnlyList<AppendOutcome>>(fence, (c, tx) => AppendInTransaction(c, tx, batch), ct);
     }
@@ -114,25 +109,6 @@ public sealed partial class SqliteMonitorStore
         return outcomes;
     }
 
-    /// <summary>What one batch does to one host.</summary>
-    private sealed class HostDelta(long mark)
-    {
-        public long Mark { get; private set; } = mark;
-        public bool Accepted { get; private set; }
-        public long FirstSeen { get; private set; } = long.MaxValue;
-        public long LastSeen { get; private set; } = long.MinValue;
-        public long? LastHeartbeat { get; private set; }
-
-        public void Accept(long sequence, long receivedAt, bool heartbeat)
-        {
-            Accepted = true;
-            Mark = Math.Max(Mark, sequence);
-            FirstSeen = Math.Min(FirstSeen, receivedAt);
-            LastSeen = Math.Max(LastSeen, receivedAt);
-            if (heartbeat) LastHeartbeat = Math.Max(LastHeartbeat ?? long.MinValue, receivedAt);
-        }
-    }
-
     public Task<IReadOnlyDictionary<string, ulong>> GetHighWaterMarksAsync(CancellationToken ct = default) =>
         ReadAsync<IReadOnlyDictionary<string, ulong>>(c =>
         {
@@ -158,8 +134,7 @@ public sealed partial class SqliteMonitorStore
     public Task<IReadOnlyList<AlertRecord>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, AlertQuery.MaxLimit);
+        StoreArguments.ValidateLimit(query.Limit);
         return ReadAsync<IReadOnlyList<AlertRecord>>(c =>
         {
             using var cmd = Command(c, null, """

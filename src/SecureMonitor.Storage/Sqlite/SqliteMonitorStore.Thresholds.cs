@@ -6,12 +6,7 @@ public sealed partial class SqliteMonitorStore
 {
     public Task UpsertThresholdSettingsAsync(ThresholdSettingsRecord settings, WriteFence fence, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        ArgumentException.ThrowIfNullOrEmpty(settings.Scope);
-        ArgumentException.ThrowIfNullOrEmpty(settings.UpdatedBy);
-        ArgumentOutOfRangeException.ThrowIfLessThan(settings.Revision, 1);
-        ArgumentNullException.ThrowIfNull(settings.Settings);
-        if (settings.Settings.Any(setting => setting is null)) throw new ArgumentException("A threshold setting is null.", nameof(settings));
+        StoreArguments.ValidateThresholdSettings(settings);
         return WriteAsync(fence, (c, tx) => Execute(c, tx, """
             INSERT INTO threshold_settings (scope, revision, settings, updated_by, updated_at, written_epoch)
             VALUES ($scope, $revision, $settings, $by, $at, $epoch)
@@ -38,9 +33,7 @@ public sealed partial class SqliteMonitorStore
 
     public Task RecordThresholdsAppliedAsync(ThresholdsAppliedRecord applied, WriteFence fence, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(applied);
-        ArgumentException.ThrowIfNullOrEmpty(applied.HostId);
-        ArgumentOutOfRangeException.ThrowIfLessThan(applied.Revision, 1);
+        StoreArguments.ValidateThresholdsApplied(applied);
         return WriteAsync(fence, (c, tx) => Execute(c, tx, """
             INSERT INTO thresholds_applied (host_id, revision, applied_at, written_epoch) VALUES ($host, $revision, $at, $epoch)
             ON CONFLICT (host_id) DO UPDATE SET revision = excluded.revision, applied_at = excluded.applied_at,

@@ -32,7 +32,7 @@ public sealed partial class SqliteMonitorStore : IMonitorStore
     }
 
     private readonly SqliteMonitorStoreOptions _options;
-    private readonly IReadOnlyList<SqliteMigration> _migrations;
+    private readonly IReadOnlyList<SchemaMigration> _migrations;
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly SemaphoreSlim _readSlots;
@@ -46,16 +46,13 @@ public sealed partial class SqliteMonitorStore : IMonitorStore
     {
     }
 
-    internal SqliteMonitorStore(SqliteMonitorStoreOptions options, IReadOnlyList<SqliteMigration> migrations)
+    internal SqliteMonitorStore(SqliteMonitorStoreOptions options, IReadOnlyList<SchemaMigration> migrations)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.DataDirectory);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ReadConnections, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.PruneBatchSize, 1);
-        for (var i = 0; i < migrations.Count; i++)
-        {
-            if (migrations[i].Version != i + 1) throw new ArgumentException("Migrations must be numbered 1, 2, 3, ... in order.", nameof(migrations));
-        }
+        SchemaMigration.CheckNumbering(migrations);
 
         _options = options;
         _migrations = migrations;

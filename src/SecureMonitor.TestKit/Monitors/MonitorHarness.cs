@@ -36,6 +36,9 @@ public sealed record MonitorHarnessOptions
     /// temporary one, deleted on dispose.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>The store (default: SQLite in the data directory); a PostgreSQL one comes from a <c>PostgresServer</c>.</summary>
+    public SecureMonitor.Monitor.Persistence.MonitorStoreSettings Store { get; init; } = new();
+
     /// <summary>DoS correlation settings (defaults: the product's).</summary>
     public SecureMonitor.Analysis.Correlation.CorrelationOptions Correlation { get; init; } = new();
 
@@ -119,6 +122,7 @@ public sealed class MonitorHarness : IAsyncDisposable
             Listen = new IPEndPoint(IPAddress.Loopback, options.Port),
             PkiDirectory = pki.Root,
             DataDirectory = dataDirectory,
+            Store = options.Store,
             MaxFrameBytes = options.MaxFrameBytes,
             HandshakeTimeout = options.HandshakeTimeout,
             TamperThreshold = options.TamperThreshold,

@@ -93,44 +93,19 @@ public sealed class AlertmanagerProcess : IAsyncDisposable
         return [.. json.RootElement.EnumerateArray().Select(alert => alert.Clone())];
     }
 
-    /// <summary>Polls <c>/-/ready</c> (an external process: no event to wait on).</summary>
-    private async Task WaitUntilReadyAsync(TimeSpan within)
+    /// <summary>Polls <c>/-/ready</c>.</summary>
+    private Task WaitUntilReadyAsync(TimeSpan within) => _process.WaitUntilReadyAsync(async deadline =>
     {
-        using var deadline = new CancellationTokenSource(within);
-        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-        while (true)
+        try
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"Alertmanager exited with {_process.ExitCode}:\n{Output}");
-            }
-            try
-            {
-                using var response = await _http.GetAsync(new Uri(BaseUrl, "/-/ready"), deadline.Token);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            try
-            {
-                await poll.WaitForNextTickAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+            using var response = await _http.GetAsync(new Uri(BaseUrl, "/-/ready"), deadline);
+            return response.IsSuccessStatusCode;
         }
-        throw new TimeoutException($"Alertmanager not ready within {within}:\n{Output}");
-    }
+        catch (HttpRequestException)
+        {
+            return false; // not listening yet
+        }
+    }, within, "Alertmanager");
 
     public async ValueTask DisposeAsync()
     {

@@ -76,6 +76,52 @@ public sealed class ToolProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Polls <paramref name="isReady"/> every 50 ms (a server in another process gives no event to wait
+    /// on) until it returns true. Fails with the program's output if the program exits first
+    /// (<see cref="InvalidOperationException"/>) or <paramref name="within"/> passes (<see cref="TimeoutException"/>).
+    /// The probe returns false for "not yet" (refused connection, starting up) and gets the deadline's token.
+    /// </summary>
+    public async Task WaitUntilReadyAsync(Func<CancellationToken, Task<bool>> isReady, TimeSpan within, string what)
+    {
+        using var deadline = new CancellationTokenSource(within);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        try
+        {
+            while (true)
+            {
+                if (HasExited)
+                {
+                    throw new InvalidOperationException($"{what} exited with {ExitCode} before it was ready:\n{Output}");
+                }
+                if (await isReady(deadline.Token))
+                {
+                    return;
+                }
+                await poll.WaitForNextTickAsync(deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{what} not ready within {within}:\n{Output}");
+        }
+    }
+
+    /// <summary>Waits until the program exits by itself; false if it is still running after <paramref name="within"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan within)
+    {
+        using var deadline = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>kill -9 of the program and every process it started, then waits (bounded) until it is gone.</summary>
     public async Task KillTreeAsync(TimeSpan? within = null)
     {
