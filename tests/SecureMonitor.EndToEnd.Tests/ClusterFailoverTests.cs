@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using SecureMonitor.Storage;
+using SecureMonitor.Storage.Postgres;
 using SecureMonitor.Storage.Sqlite;
 using SecureMonitor.TestKit.Monitors;
+using SecureMonitor.TestKit.Network;
 using SecureMonitor.TestKit.Processes;
 using Xunit;
 using Xunit.Abstractions;
@@ -9,11 +11,12 @@ using Xunit.Abstractions;
 namespace SecureMonitor.EndToEnd.Tests;
 
 /// <summary>
-/// Three monitor processes sharing one store and three watcher processes that know all three: the
-/// leader is killed with kill -9 in the middle of a steady stream of alerts. The watchers' only metric
-/// is a load average the test writes, so every flip raises exactly one alert or resolution in each
-/// watcher (each logged); the store must end up with every one of them exactly once, one incident,
-/// and an epochs log whose terms never overlapped.
+/// Monitor processes sharing one store (SQLite on this machine, or a real PostgreSQL the test starts)
+/// and watcher processes that know them all, while the leader is killed with kill -9 or cut off from
+/// its database in the middle of a steady stream of alerts. The watchers' only metric is a load
+/// average the test writes, so every flip raises exactly one alert or resolution in each watcher
+/// (each logged); the store must end up with every one of them exactly once, one incident, and an
+/// epochs log whose terms never overlapped and which covers every alert's receipt.
 /// </summary>
 public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -25,6 +28,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     private readonly List<SecureMonitorProcess> _monitors = [];
     private readonly List<SecureMonitorProcess> _watchers = [];
     private PkiFixture _pki = null!;
+    private PostgresServer? _postgres;
+    private string? _database;
     private ScriptedLoadWatchers _load = null!;
 
     public Task InitializeAsync()
@@ -40,61 +45,79 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         {
             await process.DisposeAsync();
         }
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
         _pki.Dispose();
         Directory.Delete(_work, recursive: true);
     }
 
-    [Fact]
-    public async Task Killing_the_leader_mid_stream_loses_no_alert_stores_none_twice_and_keeps_one_incident()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Killing_the_leader_mid_stream_loses_no_alert_stores_none_twice_and_keeps_one_incident(string storeKind)
     {
-        var data = Path.Combine(_work, "monitor-data");
-        var ports = Hosts.Select(_ => LoopbackPort.Free()).ToArray();
-        var endpoints = ports.Select(port => $"127.0.0.1:{port}").ToArray();
-        for (var index = 0; index < ports.Length; index++)
+        var connection = storeKind == "postgres" ? await StartPostgresAsync() : null;
+        var endpoints = Hosts.Select(_ => $"127.0.0.1:{LoopbackPort.Free()}").ToArray();
+        for (var index = 0; index < endpoints.Length; index++)
         {
-            _monitors.Add(SecureMonitorProcess.Start(
-                ["monitor", "--pki", _pki.Root, "--listen", endpoints[index], "--data", data, "--node-id", $"monitor-{index + 1}"],
-                new Dictionary<string, string>
-                {
-                    ["SM_CORRELATION_MIN_HOSTS"] = "3",
-                    ["SM_CORRELATION_WINDOW"] = "5m",
-                    ["SM_CORRELATION_STORM_ALERTS"] = "100000",
-                    ["SM_CORRELATION_QUIET_PERIOD"] = "10m",
-                    ["SM_LOG_FORMAT"] = "console",
-                }, _work));
-        }
-        foreach (var (monitor, endpoint) in _monitors.Zip(endpoints))
-        {
-            await monitor.WaitForLinesAsync(line => line.Contains($"listening on {endpoint}", StringComparison.Ordinal), 1, $"monitor on {endpoint} to start");
+            await StartMonitorAsync(index, endpoints[index], connection);
         }
         var leader = Assert.Single(_monitors, monitor => monitor.CountLines(line => line.Contains("role leader", StringComparison.Ordinal)) == 1);
-
-        _load.WriteLoad(0);
-        foreach (var host in Hosts)
-        {
-            _watchers.Add(SecureMonitorProcess.Start(["watcher", "--config", _load.WriteConfig(host, _pki.Paths.WatcherBundle(host), endpoints)],
-                workingDirectory: _work));
-        }
-        foreach (var watcher in _watchers)
-        {
-            await watcher.WaitForLinesAsync(line => line.Contains("Connected to monitor", StringComparison.Ordinal), 1, "a watcher to connect");
-        }
+        await StartWatchersAsync(endpoints);
 
         while (_load.Flips < FlipsBeforeKill)
         {
             await _load.FlipAsync(_watchers);
         }
-        await WaitForStoredAsync(FlipsBeforeKill);
+        await using var store = await OpenStoreAsync(connection);
+        await WaitForStoredAsync(store, FlipsBeforeKill);
         var killedAt = Stopwatch.StartNew();
         await leader.KillHardAsync();
         while (_load.Flips < Flips)
         {
             await _load.FlipAsync(_watchers); // raised while the cluster fails over: spooled, then delivered to the new leader
         }
-        await WaitForStoredAsync(Flips);
+        await WaitForStoredAsync(store, Flips);
         output.WriteLine($"all {Flips * Hosts.Length} alerts stored {killedAt.Elapsed.TotalSeconds:0.0} s after the kill");
 
-        await using var store = await OpenStoreAsync(data);
+        await AssertEveryAlertOnceOneIncidentAndDisjointTermsAsync(store);
+    }
+
+    [Fact]
+    public async Task A_leader_cut_off_from_its_database_steps_down_within_its_lease_and_no_two_terms_overlap()
+    {
+        var direct = await StartPostgresAsync();
+        await using var proxy = new LoopbackProxy(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, _postgres!.Port));
+        var viaProxy = new Npgsql.NpgsqlConnectionStringBuilder(direct) { Port = proxy.Port }.ConnectionString;
+        var endpoints = new[] { $"127.0.0.1:{LoopbackPort.Free()}", $"127.0.0.1:{LoopbackPort.Free()}" };
+        var leader = await StartMonitorAsync(0, endpoints[0], viaProxy);
+        Assert.Equal(1, leader.CountLines(line => line.Contains("role leader", StringComparison.Ordinal)));
+        var follower = await StartMonitorAsync(1, endpoints[1], direct);
+        await StartWatchersAsync(endpoints);
+        await using var store = await OpenStoreAsync(direct);
+
+        while (_load.Flips < FlipsBeforeKill)
+        {
+            await _load.FlipAsync(_watchers);
+        }
+        await WaitForStoredAsync(store, FlipsBeforeKill);
+        proxy.Partition();
+        while (_load.Flips < Flips)
+        {
+            await _load.FlipAsync(_watchers);
+        }
+        await WaitForStoredAsync(store, Flips);
+
+        await leader.WaitForLinesAsync(line => line.Contains("stops accepting watcher traffic now", StringComparison.Ordinal), 1,
+            "the leader to stop accepting when it could not renew");
+        await follower.WaitForLinesAsync(line => line.Contains("is the leader (epoch 2)", StringComparison.Ordinal), 1, "the follower to take over");
+        await AssertEveryAlertOnceOneIncidentAndDisjointTermsAsync(store);
+    }
+
+    private async Task AssertEveryAlertOnceOneIncidentAndDisjointTermsAsync(IMonitorStore store)
+    {
         foreach (var host in Hosts)
         {
             var alerts = (await store.ListAlertsAsync(new AlertQuery { Host = host, Limit = 1000 })).OrderBy(alert => alert.Sequence).ToList();
@@ -117,9 +140,63 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         Assert.All(all, alert => Assert.Contains(epochs, epoch => epoch.AcquiredAt <= alert.ReceivedAt && alert.ReceivedAt <= epoch.LeaseUntil));
     }
 
-    private async Task WaitForStoredAsync(int perHost)
+    private async Task<string> StartPostgresAsync()
     {
-        await using var store = await OpenStoreAsync(Path.Combine(_work, "monitor-data"));
+        _postgres = await PostgresServer.StartAsync();
+        _database = await _postgres.CreateDatabaseAsync();
+        return _postgres.ConnectionString(_database);
+    }
+
+    /// <summary>Starts monitor-N on <paramref name="endpoint"/>: on the shared SQLite directory, or on
+    /// PostgreSQL when a connection string is given.</summary>
+    private async Task<SecureMonitorProcess> StartMonitorAsync(int index, string endpoint, string? postgres)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["SM_CORRELATION_MIN_HOSTS"] = "3",
+            ["SM_CORRELATION_WINDOW"] = "5m",
+            ["SM_CORRELATION_STORM_ALERTS"] = "100000",
+            ["SM_CORRELATION_QUIET_PERIOD"] = "10m",
+            ["SM_LOG_FORMAT"] = "console",
+        };
+        if (postgres is not null)
+        {
+            environment["SM_STORE_KIND"] = "postgres";
+            environment["SM_STORE_POSTGRES_CONNECTION"] = postgres;
+        }
+        var monitor = SecureMonitorProcess.Start(
+            ["monitor", "--pki", _pki.Root, "--listen", endpoint, "--data", Path.Combine(_work, "monitor-data"), "--node-id", $"monitor-{index + 1}"],
+            environment, _work);
+        _monitors.Add(monitor);
+        await monitor.WaitForLinesAsync(line => line.Contains($"listening on {endpoint}", StringComparison.Ordinal), 1, $"monitor on {endpoint} to start");
+        return monitor;
+    }
+
+    private async Task StartWatchersAsync(IReadOnlyList<string> endpoints)
+    {
+        _load.WriteLoad(0);
+        foreach (var host in Hosts)
+        {
+            _watchers.Add(SecureMonitorProcess.Start(["watcher", "--config", _load.WriteConfig(host, _pki.Paths.WatcherBundle(host), endpoints)],
+                workingDirectory: _work));
+        }
+        foreach (var watcher in _watchers)
+        {
+            await watcher.WaitForLinesAsync(line => line.Contains("Connected to monitor", StringComparison.Ordinal), 1, "a watcher to connect");
+        }
+    }
+
+    private async Task<IMonitorStore> OpenStoreAsync(string? postgres)
+    {
+        IMonitorStore store = postgres is null
+            ? new SqliteMonitorStore(new SqliteMonitorStoreOptions { DataDirectory = Path.Combine(_work, "monitor-data") })
+            : new PostgresMonitorStore(new PostgresMonitorStoreOptions { ConnectionString = postgres });
+        await store.MigrateAsync();
+        return store;
+    }
+
+    private async Task WaitForStoredAsync(IMonitorStore store, int perHost)
+    {
         var counts = new Dictionary<string, int>();
         await Eventually.WaitUntilAsync(() =>
         {
@@ -128,13 +205,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
                 counts[host] = store.ListAlertsAsync(new AlertQuery { Host = host, Limit = 1000 }).GetAwaiter().GetResult().Count;
             }
             return counts.Values.All(count => count >= perHost);
-        }, () => $"expected {perHost} alerts per host in the store; it has {string.Join(", ", counts)}", TimeSpan.FromSeconds(45));
+        }, () => $"expected {perHost} alerts per host in the store; it has {string.Join(", ", counts)}. Monitors said:\n" +
+            string.Join("\n---\n", _monitors.Select(monitor => string.Join("\n", monitor.Lines.TakeLast(25)))), TimeSpan.FromSeconds(45));
     }
 
-    private static async Task<IMonitorStore> OpenStoreAsync(string data)
-    {
-        var store = new SqliteMonitorStore(new SqliteMonitorStoreOptions { DataDirectory = data });
-        await store.MigrateAsync();
-        return store;
-    }
 }

@@ -35,9 +35,13 @@ public sealed partial class PostgresMonitorStore : IMonitorStore
     /// <summary>Shown in <c>pg_stat_activity</c> unless the connection string names an application.</summary>
     public const string DefaultApplicationName = "securemonitor";
 
-    // Run once per physical connection: only "off" loses acknowledged commits on a server crash.
+    // Run once per physical connection: only "off" loses acknowledged commits on a server crash. The
+    // idle-in-transaction limit frees the lease row when a node is cut off mid-transaction: the server
+    // ends a session that leaves its transaction waiting, instead of holding its locks until TCP notices
+    // (hours), which would keep every other node from taking over. Our transactions never pause.
     private const string DurableCommitSql =
-        "SELECT set_config('synchronous_commit', 'on', false) WHERE current_setting('synchronous_commit') = 'off'";
+        "SELECT set_config('synchronous_commit', 'on', false) WHERE current_setting('synchronous_commit') = 'off';" +
+        "SELECT set_config('idle_in_transaction_session_timeout', '1s', false)";
 
     private readonly PostgresMonitorStoreOptions _options;
     private readonly IReadOnlyList<SchemaMigration> _migrations;
