@@ -111,6 +111,35 @@ public sealed class FollowerTests(ITestOutputHelper output) : AdminTestBase(outp
     }
 
     [Fact]
+    public async Task A_real_follower_on_the_same_store_redirects_watchers_and_relays_changes_to_the_leader()
+    {
+        var pki = NewPki(watchers: ["web-01"]);
+        var data = Directory.CreateTempSubdirectory("sm-shared-store-").FullName;
+        var leader = await StartMonitorAsync(pki, new MonitorHarnessOptions { NodeId = "monitor-1", DataDirectory = data });
+        var follower = await StartMonitorAsync(pki, new MonitorHarnessOptions { NodeId = "monitor-2", DataDirectory = data });
+        Assert.True(leader.Node.Cluster.IsLeader);
+        Assert.False(follower.Node.Cluster.IsLeader);
+        Assert.Equal("monitor-1", follower.Node.Cluster.LeaderNodeId);
+
+        // A watcher that dials the follower is told where the leader is.
+        await using (var watcher = await follower.ConnectWatcherAsync("web-01", hello: false))
+        {
+            var answer = Assert.Single(await watcher.WaitForCloseAsync());
+            Assert.Equal(SecureMonitor.Protocol.Wire.Frame.BodyOneofCase.NotLeader, answer.BodyCase);
+            Assert.Equal(("monitor-1", leader.Endpoint.ToString()), (answer.NotLeader.LeaderNode, Assert.Single(answer.NotLeader.TryEndpoints)));
+        }
+
+        var result = await Client(pki, PkiDirectory.DefaultAdminName, follower).RunAsync("thresholds.set", ["all", "cpu.total.warn=70"], CancellationToken.None);
+
+        Assert.True(result.Reply.Ok, result.Reply.Error);
+        Assert.Equal((follower.Endpoint, leader.Endpoint), (result.Redirect?.From, result.Redirect?.To));
+        var stored = Assert.Single(await follower.Node.Store.ListThresholdSettingsAsync()); // one store: the follower reads what the leader wrote
+        Assert.Equal(["cpu.total.warn=70"], stored.Settings);
+        var audit = await leader.Node.Store.ListAuditAsync(null, 10);
+        Assert.Equal([(true, (long?)leader.Node.Fence.Epoch), (false, null)], audit.Select(entry => (entry.Record.Success, entry.Epoch)));
+    }
+
+    [Fact]
     public async Task A_follower_that_knows_no_leader_says_so()
     {
         var pki = NewPki();
