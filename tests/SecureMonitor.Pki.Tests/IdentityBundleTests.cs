@@ -101,12 +101,15 @@ public sealed class IdentityBundleTests
         Assert.DoesNotContain(Key, error.Message);
     }
 
-    [Fact]
-    public void A_psk_file_written_by_the_pki_reads_back()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_psk_file_in_any_property_order_reads_back_with_or_without_a_byte_order_mark(bool byteOrderMark)
     {
         using var fixture = new PkiFixture();
         var directory = fixture.Pki.IssueWatcher("web-01").BundleDirectory;
-        File.WriteAllText(Path.Combine(directory, IdentityBundle.PskFileName), $$"""{ "keyId": 7, "key": "{{Key}}", "hostId": "web-01" }""");
+        File.WriteAllText(Path.Combine(directory, IdentityBundle.PskFileName), $$"""{ "keyId": 7, "key": "{{Key}}", "hostId": "web-01" }""",
+            new System.Text.UTF8Encoding(byteOrderMark));
 
         using var bundle = IdentityBundle.Load(directory);
 

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace SecureMonitor.Pki;
@@ -29,25 +30,17 @@ internal static class PskFile
     /// </summary>
     internal static PskDocument Read(string path)
     {
-        byte[] bytes;
-        try
+        ReadOnlySpan<byte> json = StrictJson.ReadFile(path, File.ReadAllBytes);
+        if (json.StartsWith(Encoding.UTF8.Preamble))
         {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new PkiException($"{path} does not exist.");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new PkiException($"{path} cannot be read: {e.Message}", e);
+            json = json[Encoding.UTF8.Preamble.Length..]; // as File.ReadAllText does for StrictJson
         }
 
         string? hostId = null, key = null;
         uint? keyId = null;
         try
         {
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false, MaxDepth = 2 });
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false, MaxDepth = 2 });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
                 throw Malformed(path, "expected a JSON object");
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
