@@ -69,4 +69,51 @@ public sealed class IdentityBundleTests
         using var bundle = IdentityBundle.Load(directory);
         Assert.True(bundle.Certificate.HasPrivateKey);
     }
+
+    private const string Key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+    [Theory]
+    [InlineData("""{ "hostId": "web-01", "keyId": 1, "key": "KEY", "extra": 1 }""")]
+    [InlineData("""{ "hostId": "web-01", "keyId": 1, "key": "KEY", "key": "KEY" }""")]
+    [InlineData("""{ "hostId": "web-01", "key": "KEY" }""")]
+    [InlineData("""{ "hostId": null, "keyId": 1, "key": "KEY" }""")]
+    [InlineData("""{ "hostId": "web-01", "keyId": "1", "key": "KEY" }""")]
+    [InlineData("""{ "hostId": "web-01", "keyId": -1, "key": "KEY" }""")]
+    [InlineData("""{ "hostId": "web-01", "keyId": 1.5, "key": "KEY" }""")]
+    [InlineData("""{ "HostId": "web-01", "keyId": 1, "key": "KEY" }""")]
+    [InlineData("""{ "hostId": "web-01", "keyId": 1, "key": "KEY", }""")]
+    [InlineData("""{ "hostId": "web-01", /* c */ "keyId": 1, "key": "KEY" }""")]
+    [InlineData("""{ "hostId": "web-01", "keyId": 1, "key": ["KEY"] }""")]
+    [InlineData("""{ "hostId": "web-01", "keyId": 1, "key": "KEY" } {}""")]
+    [InlineData("""{ "hostId": "web-01", "keyId": 1, "key": "KEY" """)]
+    [InlineData("""["web-01", 1, "KEY"]""")]
+    [InlineData("")]
+    public void A_malformed_psk_file_is_refused_naming_the_file_but_not_the_key(string json)
+    {
+        using var fixture = new PkiFixture();
+        var directory = fixture.Pki.IssueWatcher("web-01").BundleDirectory;
+        var path = Path.Combine(directory, IdentityBundle.PskFileName);
+        File.WriteAllText(path, json.Replace("KEY", Key, StringComparison.Ordinal));
+
+        var error = Assert.Throws<PkiException>(() => IdentityBundle.Load(directory));
+
+        Assert.Contains($"{path} is malformed", error.Message);
+        Assert.DoesNotContain(Key, error.Message);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_psk_file_in_any_property_order_reads_back_with_or_without_a_byte_order_mark(bool byteOrderMark)
+    {
+        using var fixture = new PkiFixture();
+        var directory = fixture.Pki.IssueWatcher("web-01").BundleDirectory;
+        File.WriteAllText(Path.Combine(directory, IdentityBundle.PskFileName), $$"""{ "keyId": 7, "key": "{{Key}}", "hostId": "web-01" }""",
+            new System.Text.UTF8Encoding(byteOrderMark));
+
+        using var bundle = IdentityBundle.Load(directory);
+
+        Assert.Equal(("web-01", 7u), (bundle.Psk!.HostId, bundle.Psk.KeyId));
+        Assert.Equal(Convert.FromBase64String(Key), bundle.Psk.Key.ToArray());
+    }
 }

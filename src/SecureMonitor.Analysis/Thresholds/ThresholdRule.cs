@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace SecureMonitor.Analysis.Thresholds;
 
@@ -54,8 +54,7 @@ public sealed partial record ThresholdRule
     {
         var errors = new List<(string Key, string Message)>();
 
-        // \z, not $: '$' also matches before a trailing newline, so "cpu\n" would pass.
-        if (Id is null || !IdPattern().IsMatch(Id))
+        if (!IsValidId(Id))
         {
             errors.Add((Keys.Id, $"id '{Printable(Id)}' must be 1 to 63 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit"));
         }
@@ -127,8 +126,14 @@ public sealed partial record ThresholdRule
     internal static string Printable(string? s) =>
         s is null ? "" : string.Concat(s.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]{0,62}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex IdPattern();
+    private static readonly SearchValues<char> IdCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789._-");
+
+    /// <summary>1 to 63 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit.
+    /// Checked by hand rather than with a regular expression so the watcher, which validates its
+    /// rules at start, never loads System.Text.RegularExpressions (README, "Footprint").</summary>
+    private static bool IsValidId(string? id) =>
+        id is { Length: >= 1 and <= 63 } && (char.IsAsciiLetterLower(id[0]) || char.IsAsciiDigit(id[0]))
+        && !id.AsSpan().ContainsAnyExcept(IdCharacters);
 
     /// <summary>Configuration keys, shared by validation messages and <see cref="ThresholdRuleSet"/>.</summary>
     internal static class Keys

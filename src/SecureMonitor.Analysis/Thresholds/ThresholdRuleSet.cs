@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace SecureMonitor.Analysis.Thresholds;
 
@@ -312,8 +311,30 @@ internal static partial class DurationText
             return true;
         }
 
-        Match m = Pattern().Match(t);
-        if (!m.Success)
+        // A number ([0-9]+, optionally .[0-9]+), optional white space, a unit in any case. Parsed by
+        // hand rather than with a regular expression so the watcher, which validates its rules at
+        // start, never loads System.Text.RegularExpressions (README, "Footprint").
+        int end = DigitsFrom(t, 0);
+        if (end > 0 && end < t.Length && t[end] == '.')
+        {
+            int fraction = DigitsFrom(t, end + 1);
+            end = fraction > end + 1 ? fraction : -1;
+        }
+        int unitStart = Math.Max(end, 0);
+        while (unitStart < t.Length && char.IsWhiteSpace(t[unitStart]))
+        {
+            unitStart++;
+        }
+        double? unitSeconds = end <= 0 ? null : t[unitStart..].ToLowerInvariant() switch
+        {
+            "ms" or "milli" or "millis" or "millisecond" or "milliseconds" => 0.001,
+            "s" or "second" or "seconds" => 1,
+            "m" or "minute" or "minutes" => 60,
+            "h" or "hour" or "hours" => 3600,
+            "d" or "day" or "days" => 86400,
+            _ => null,
+        };
+        if (unitSeconds is null)
         {
             problem = double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
                 ? "needs a unit (ms, s, m, h or d), e.g. '30s'"
@@ -321,16 +342,8 @@ internal static partial class DurationText
             return false;
         }
 
-        double amount = double.Parse(m.Groups["n"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
-        double unitSeconds = m.Groups["u"].Value.ToLowerInvariant() switch
-        {
-            "ms" or "milli" or "millis" or "millisecond" or "milliseconds" => 0.001,
-            "s" or "second" or "seconds" => 1,
-            "m" or "minute" or "minutes" => 60,
-            "h" or "hour" or "hours" => 3600,
-            _ => 86400,
-        };
-        double seconds = amount * unitSeconds;
+        double amount = double.Parse(t.AsSpan(0, end), NumberStyles.Float, CultureInfo.InvariantCulture);
+        double seconds = amount * unitSeconds.Value;
         if (!(seconds <= Max.TotalSeconds))
         {
             problem = "is longer than a year";
@@ -341,7 +354,13 @@ internal static partial class DurationText
         return true;
     }
 
-    [GeneratedRegex(@"^(?<n>[0-9]+(\.[0-9]+)?)\s*(?<u>ms|millis?|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)\z",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex Pattern();
+    /// <summary>The index after the ASCII digits starting at <paramref name="start"/>.</summary>
+    private static int DigitsFrom(string text, int start)
+    {
+        while (start < text.Length && char.IsAsciiDigit(text[start]))
+        {
+            start++;
+        }
+        return start;
+    }
 }

@@ -37,7 +37,7 @@ public static class WatcherCommand
                 DataDirectory = Path.GetFullPath(options.DataDirectory),
             };
 
-            using var loggers = Logging.Create(configuration);
+            using var loggers = Logging.CreateLean(configuration);
             WatcherNode node;
             try
             {

@@ -7,14 +7,10 @@ namespace SecureMonitor.Cli.Hosting;
 /// per event on stderr, human-readable or JSON.</summary>
 public static class Logging
 {
+    /// <summary>The console logger of Microsoft.Extensions.Logging (monitor and other roles).</summary>
     public static ILoggerFactory Create(IConfiguration configuration)
     {
-        var levelText = configuration["logging:level"] ?? "Information";
-        if (!Enum.TryParse<LogLevel>(levelText, ignoreCase: true, out var level))
-        {
-            throw new CliException($"invalid configuration: logging.level '{levelText}' is not one of Trace, Debug, Information, Warning, Error, Critical", ExitCodes.Config);
-        }
-        var json = string.Equals(configuration["logging:format"], "json", StringComparison.OrdinalIgnoreCase);
+        var (level, json) = ReadSettings(configuration);
         return LoggerFactory.Create(builder =>
         {
             builder.SetMinimumLevel(level);
@@ -33,5 +29,22 @@ public static class Logging
                 });
             }
         });
+    }
+
+    /// <summary>The same lines from a small logger of ours, for the watcher (<see cref="LineLoggerFactory"/>).</summary>
+    public static ILoggerFactory CreateLean(IConfiguration configuration)
+    {
+        var (level, json) = ReadSettings(configuration);
+        return new LineLoggerFactory(level, json, Console.Error);
+    }
+
+    private static (LogLevel Level, bool Json) ReadSettings(IConfiguration configuration)
+    {
+        var levelText = configuration["logging:level"] ?? "Information";
+        if (!Enum.TryParse<LogLevel>(levelText, ignoreCase: true, out var level))
+        {
+            throw new CliException($"invalid configuration: logging.level '{levelText}' is not one of Trace, Debug, Information, Warning, Error, Critical", ExitCodes.Config);
+        }
+        return (level, string.Equals(configuration["logging:format"], "json", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace SecureMonitor.Pki;
 
@@ -19,14 +19,19 @@ public static partial class IdentityName
         if (string.IsNullOrEmpty(value))
             throw new ArgumentException($"The {kind} is empty.", kind);
         var lowered = value.ToLowerInvariant();
-        if (!Pattern().IsMatch(lowered))
+        if (!IsValid(lowered))
             throw new ArgumentException(
                 $"Invalid {kind} '{Printable(value)}': use 1-{MaxLength} characters from a-z, 0-9, '.', '_' and '-', " +
                 "starting with a letter or digit.", kind);
         return lowered;
     }
 
-    public static bool IsValid(string? value) => value is not null && Pattern().IsMatch(value);
+    /// <summary>1 to <see cref="MaxLength"/> characters of a-z, 0-9, '.', '_' and '-', starting with a
+    /// letter or digit. Checked by hand rather than with a regular expression so the watcher, which
+    /// checks its identity at start, never loads System.Text.RegularExpressions (README, "Footprint").</summary>
+    public static bool IsValid(string? value) =>
+        value is { Length: >= 1 and <= MaxLength } && (char.IsAsciiLetterLower(value[0]) || char.IsAsciiDigit(value[0]))
+        && !value.AsSpan().ContainsAnyExcept(Allowed);
 
     /// <summary>Makes rejected input safe to echo in a message: control characters escaped, length capped.</summary>
     internal static string Printable(string value)
@@ -37,7 +42,5 @@ public static partial class IdentityName
         return value.Length > 80 ? builder.Append('…').ToString() : builder.ToString();
     }
 
-    // \z, not $: $ also matches before a trailing newline, which would let "web-01\n" through.
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]{0,62}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
+    private static readonly SearchValues<char> Allowed = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789._-");
 }

@@ -26,19 +26,7 @@ internal static class StrictJson
     /// <summary>Reads and deserializes <paramref name="path"/>; any problem becomes a <see cref="PkiException"/> naming the file.</summary>
     public static T Read<T>(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new PkiException($"{path} does not exist.");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new PkiException($"{path} cannot be read: {e.Message}", e);
-        }
+        var text = ReadFile(path, File.ReadAllText);
         try
         {
             return JsonSerializer.Deserialize<T>(text, Options)
@@ -48,6 +36,24 @@ internal static class StrictJson
         {
             // JsonException messages name the JSON path and line, never the values, so no key leaks here.
             throw new PkiException($"{path} is malformed: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads a PKI file with <paramref name="read"/>; a missing or unreadable file becomes a
+    /// <see cref="PkiException"/> naming it.</summary>
+    public static T ReadFile<T>(string path, Func<string, T> read)
+    {
+        try
+        {
+            return read(path);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new PkiException($"{path} does not exist.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PkiException($"{path} cannot be read: {e.Message}", e);
         }
     }
 

@@ -208,6 +208,8 @@ public sealed class ThresholdRuleSetTests
     [InlineData("5m", 300)]
     [InlineData("1.5h", 5400)]
     [InlineData("1d", 86400)]
+    [InlineData("250 MS", 0.25)]
+    [InlineData(" 2 Minutes ", 120)]
     public void Durations_are_read_as_hocon_writes_them(string text, double seconds)
     {
         ThresholdRuleSetResult result = ThresholdRuleSet.Parse(1, [Entry(("id", "r"), ("metric", "m"), ("warn", "1"), ("for", text))]);
@@ -220,6 +222,11 @@ public sealed class ThresholdRuleSetTests
     [InlineData("5 fortnights")]
     [InlineData("400d")]
     [InlineData("1e3s")]
+    [InlineData("1.s")]
+    [InlineData(".5s")]
+    [InlineData("5 s s")]
+    [InlineData("5sec")]
+    [InlineData("٥s")] // a non-ASCII digit
     public void Malformed_or_absurd_durations_are_rejected(string text)
     {
         ThresholdRuleSetResult result = ThresholdRuleSet.Parse(1, [Entry(("id", "r"), ("metric", "m"), ("warn", "1"), ("cooldown", text))]);
