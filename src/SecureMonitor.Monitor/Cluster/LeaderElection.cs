@@ -61,12 +61,21 @@ public sealed partial class LeaderElection : IClusterState, IAsyncDisposable
         }
     }
 
-    /// <summary>Registers this node and makes the first bid inline, so a lone node leads as soon as
-    /// this returns; then, unless <paramref name="renewInBackground"/> is false (tests drive
+    /// <summary>Registers this node and makes the first bid inline, so a lone node normally leads as
+    /// soon as this returns (if the store is too slow, it follows until the next round); then, unless <paramref name="renewInBackground"/> is false (tests drive
     /// <see cref="TickAsync"/> themselves), keeps renewing or bidding every renewal interval.</summary>
     public async Task StartAsync(CancellationToken cancellationToken, bool renewInBackground = true)
     {
-        await TickAsync(cancellationToken);
+        try
+        {
+            await TickAsync(cancellationToken);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        {
+            // A store slow to answer at start (several nodes migrating at once, a busy machine) is no
+            // reason to stop: the node starts as a follower and bids again at the next round.
+            StoreFailed(error);
+        }
         if (renewInBackground)
         {
             _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);

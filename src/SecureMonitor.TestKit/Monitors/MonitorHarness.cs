@@ -148,6 +148,21 @@ public sealed class MonitorHarness : IAsyncDisposable
                 SecurityAlerts = alerts,
                 ClusterState = options.ClusterState,
             });
+            if (options.DataDirectory is null)
+            {
+                // A fresh store: this node is the only bidder, but on a busy machine its first bid may
+                // miss its deadline and win at the next round.
+                try
+                {
+                    await Eventually.WaitUntilAsync(() => node.Cluster.IsLeader, () => $"node {options.NodeId} did not take the lease of its own store",
+                        options.Within);
+                }
+                catch
+                {
+                    await node.DisposeAsync();
+                    throw;
+                }
+            }
             return new MonitorHarness(pki, options, monitorOptions, node, sink, alerts, logs, dataDirectory);
         }
         catch
