@@ -44,6 +44,7 @@ internal static class MonitorLoadBenchmark
         for (var round = 1; round <= rounds; round++)
         {
             var prepared = connections.Select(connection => connection.Prepare(perConnection)).ToList();
+            var nodeMemory = await node.MemoryAsync();
             var (nodeCpu, ownCpu) = (node.CpuTime, Process.GetCurrentProcess().TotalProcessorTime);
             var stopwatch = Stopwatch.StartNew();
             await Task.WhenAll(connections.Select((connection, index) => connection.SendPipelinedAsync(prepared[index])));
@@ -51,12 +52,14 @@ internal static class MonitorLoadBenchmark
             var alerts = watchers * (double)perConnection;
             var nodeMs = (node.CpuTime - nodeCpu).TotalMilliseconds;
             var ownMs = (Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalMilliseconds;
+            var memory = await node.MemoryAsync() - nodeMemory;
             var throughput = alerts / elapsed.TotalSeconds;
             best = Math.Max(best, throughput);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"round {round}: {throughput:N0} alerts/s verified, stored (durable) and acknowledged ({throughput / raw:P0} of raw seal+open); " +
                 $"CPU s per 1,000 alerts: monitor {nodeMs / alerts:0.0000}, load generator {ownMs / alerts:0.0000}; " +
-                $"both busy {(nodeMs + ownMs) / elapsed.TotalMilliseconds:0.00} cores"));
+                $"both busy {(nodeMs + ownMs) / elapsed.TotalMilliseconds:0.00} cores; " +
+                $"monitor allocated {memory.AllocatedBytes / alerts:N0} B per alert, GCs {memory.Gen0}/{memory.Gen1}/{memory.Gen2}"));
         }
         Console.WriteLine($"throughput (best round): {best:N0} alerts/s ({best / raw:P0} of raw seal+open)");
 

@@ -33,6 +33,16 @@ internal sealed class MonitorNodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Bytes the node has allocated and its gen0/gen1/gen2 collections so far.</summary>
+    public async Task<NodeMemoryStats> MemoryAsync()
+    {
+        await _process.StandardInput.WriteLineAsync("stats");
+        await _process.StandardInput.FlushAsync();
+        var line = await _process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the monitor node process exited");
+        var values = line.Split(' ').Select(value => long.Parse(value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return new NodeMemoryStats(values[0], values[1], values[2], values[3]);
+    }
+
     public static async Task<MonitorNodeProcess> StartAsync(string pkiDirectory, string dataDirectory, int hostMessagesPerSecond)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -70,7 +80,12 @@ internal sealed class MonitorNodeProcess : IAsyncDisposable
             HostMessagesPerSecond = rate,
         }, NullLoggerFactory.Instance, TimeProvider.System);
         Console.WriteLine($"listening {node.Endpoint.Port}");
-        await Console.In.ReadToEndAsync();
+        // Each line asks for the node's allocation and collection counts; end of input stops it.
+        while (await Console.In.ReadLineAsync() is not null)
+        {
+            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{GC.GetTotalAllocatedBytes()} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}"));
+        }
         return 0;
     }
 
@@ -88,4 +103,11 @@ internal sealed class MonitorNodeProcess : IAsyncDisposable
         }
         _process.Dispose();
     }
+}
+
+/// <summary>A node's allocation and garbage collection counts at one moment.</summary>
+internal readonly record struct NodeMemoryStats(long AllocatedBytes, long Gen0, long Gen1, long Gen2)
+{
+    public static NodeMemoryStats operator -(NodeMemoryStats after, NodeMemoryStats before) =>
+        new(after.AllocatedBytes - before.AllocatedBytes, after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2);
 }

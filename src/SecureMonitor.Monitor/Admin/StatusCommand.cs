@@ -5,7 +5,7 @@ using SecureMonitor.Transport;
 
 namespace SecureMonitor.Monitor.Admin;
 
-/// <summary><c>status</c>: this node's identity, endpoint, uptime and refusal counters.</summary>
+/// <summary><c>status</c>: this node's identity, endpoint, uptime, refusal counters and heartbeats shed under overload.</summary>
 public sealed class StatusCommand(MonitorNodeInfo node, RejectionCounters rejections, TimeProvider time) : IAdminCommand
 {
     public string Name => "status";
@@ -19,6 +19,13 @@ public sealed class StatusCommand(MonitorNodeInfo node, RejectionCounters reject
         {
             rejected.Add(new JsonObject { ["host"] = count.Host, ["reason"] = count.Reason.ToMetricName(), ["count"] = count.Count });
         }
+        var shedHosts = new JsonArray();
+        var shedTotal = 0L;
+        foreach (var (host, count) in rejections.ShedSnapshot())
+        {
+            shedHosts.Add(new JsonObject { ["host"] = host, ["count"] = count });
+            shedTotal += count;
+        }
         JsonNode status = new JsonObject
         {
             ["node"] = node.NodeId,
@@ -28,6 +35,8 @@ public sealed class StatusCommand(MonitorNodeInfo node, RejectionCounters reject
             ["uptimeSeconds"] = (long)(time.GetUtcNow() - node.StartedAt).TotalSeconds,
             ["caller"] = caller.Name,
             ["rejections"] = rejected,
+            // Heartbeats acknowledged but not stored under overload (alerts are never shed).
+            ["shedHeartbeats"] = new JsonObject { ["total"] = shedTotal, ["hosts"] = shedHosts },
         };
         return ValueTask.FromResult(status);
     }

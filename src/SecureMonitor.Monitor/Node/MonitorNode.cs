@@ -112,14 +112,8 @@ public sealed partial class MonitorNode : IAsyncDisposable
             TimeSpan.FromSeconds(1))), "hosts");
         system.ActorOf(Props.Create(() => new RetentionActor(store, Fence, options.AlertRetention)), "retention");
 
-        var writer = new GroupCommitWriter(store, Fence);
-        OnStop(writer.DisposeAsync);
-        var hostsActor = Hosts;
-        var sink = new PersistentMessageSink(store, writer, stored =>
-        {
-            hostsActor.Tell(stored);
-            hooks.OnStored?.Invoke(stored);
-        }, time);
+        var sink = new PersistentMessageSink(store, Fence, Hosts, hooks.OnStored, time);
+        OnStop(sink.DisposeAsync);
 
         var securityAlerts = hooks.SecurityAlerts ?? new LoggingSecurityAlertSink(loggers.CreateLogger<LoggingSecurityAlertSink>());
         var tamper = new TamperDetector(options.TamperThreshold, options.TamperWindow, time, securityAlerts);

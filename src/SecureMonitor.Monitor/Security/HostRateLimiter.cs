@@ -6,7 +6,8 @@ namespace SecureMonitor.Monitor.Security;
 /// Per-host token buckets: each host may have <c>ratePerSecond</c> envelopes verified per second
 /// (bursts up to one second's worth). A host over its rate is slowed, not refused: its connection
 /// waits before the next envelope is read, so TCP flow control pushes back on that watcher alone
-/// and one noisy or hostile host cannot starve the others. Alerts are therefore delayed, never lost.
+/// and one noisy or hostile host cannot starve the others. Alerts are therefore delayed, never lost;
+/// heartbeats of a host over its rate are shed (acknowledged and counted, not stored).
 /// </summary>
 public sealed class HostRateLimiter(double ratePerSecond, TimeProvider time)
 {
@@ -19,10 +20,7 @@ public sealed class HostRateLimiter(double ratePerSecond, TimeProvider time)
         var bucket = _buckets.GetOrAdd(hostId, _ => new Bucket(ratePerSecond, time.GetTimestamp()));
         lock (bucket)
         {
-            var now = time.GetTimestamp();
-            var elapsed = time.GetElapsedTime(bucket.LastRefill, now).TotalSeconds;
-            bucket.Tokens = Math.Min(ratePerSecond, bucket.Tokens + elapsed * ratePerSecond);
-            bucket.LastRefill = now;
+            bucket.Refill(ratePerSecond, time);
             if (bucket.Tokens >= 1)
             {
                 bucket.Tokens -= 1;
@@ -32,9 +30,30 @@ public sealed class HostRateLimiter(double ratePerSecond, TimeProvider time)
         }
     }
 
+    /// <summary>Whether the host has no token left now (its next envelope would wait). Takes none.</summary>
+    public bool IsOverRate(string hostId)
+    {
+        if (!_buckets.TryGetValue(hostId, out var bucket))
+        {
+            return false;
+        }
+        lock (bucket)
+        {
+            bucket.Refill(ratePerSecond, time);
+            return bucket.Tokens < 1;
+        }
+    }
+
     private sealed class Bucket(double tokens, long lastRefill)
     {
         public double Tokens = tokens;
         public long LastRefill = lastRefill;
+
+        public void Refill(double ratePerSecond, TimeProvider time)
+        {
+            var now = time.GetTimestamp();
+            Tokens = Math.Min(ratePerSecond, Tokens + time.GetElapsedTime(LastRefill, now).TotalSeconds * ratePerSecond);
+            LastRefill = now;
+        }
     }
 }

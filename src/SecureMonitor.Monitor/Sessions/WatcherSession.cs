@@ -90,8 +90,8 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                     break;
 
                 case Frame.BodyOneofCase.Envelope:
-                    await KeepToRateAsync(stopping);
-                    var outcome = await verifier.VerifyAsync(context, frame.Envelope, stopping);
+                    // A host over its rate has its heartbeats shed, and its connection slowed below.
+                    var outcome = await verifier.VerifyAsync(context, frame.Envelope, rateLimiter.IsOverRate(_hostId), stopping);
                     if (outcome.KeyId != 0)
                     {
                         Volatile.Write(ref _watcherKeyId, outcome.KeyId);
@@ -102,6 +102,7 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                         VerificationStatus.Duplicate => Frames.Ack(outcome.Sequence, AckStatus.Duplicate, outcome.HighWaterMark),
                         _ => Frames.Rejection(outcome.Reason, outcome.Reason.ToMetricName(), outcome.Sequence),
                     }, outcome.Storage, stopping);
+                    await KeepToRateAsync(stopping);
                     break;
 
                 default:
@@ -112,7 +113,8 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
         }
     }
 
-    /// <summary>Waits while this host is over its rate (see <see cref="HostRateLimiter"/>).</summary>
+    /// <summary>Takes this host's token for the envelope just read, and waits while it is over its rate
+    /// before the next one is read (see <see cref="HostRateLimiter"/>).</summary>
     private async ValueTask KeepToRateAsync(CancellationToken stopping)
     {
         var wait = rateLimiter.Acquire(_hostId);
@@ -142,7 +144,6 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                 try
                 {
                     await reply.Storage.Durable;
-                    reply.Storage.AfterDurable?.Invoke();
                 }
                 catch (Exception storeFailure) when (storeFailure is not OperationCanceledException)
                 {
