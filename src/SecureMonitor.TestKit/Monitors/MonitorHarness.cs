@@ -35,6 +35,9 @@ public sealed record MonitorHarnessOptions
     /// temporary one, deleted on dispose.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>Envelopes per second each host may have verified (the product's default: 500).</summary>
+    public int HostMessagesPerSecond { get; init; } = 500;
+
     /// <summary>DoS correlation settings (defaults: the product's).</summary>
     public SecureMonitor.Analysis.Correlation.CorrelationOptions Correlation { get; init; } = new();
 
@@ -107,6 +110,7 @@ public sealed class MonitorHarness : IAsyncDisposable
             TamperThreshold = options.TamperThreshold,
             TamperWindow = options.TamperWindow,
             Correlation = options.Correlation,
+            HostMessagesPerSecond = options.HostMessagesPerSecond,
         };
         var logs = new LogCapture();
         var sink = new RecordingMessageSink();
