@@ -33,7 +33,7 @@ internal sealed class LoadConnection : IAsyncDisposable
     {
         var connection = await LoopbackTransport.ConnectAsync(watcher, endpoint);
         var psk = watcher.Psk!;
-        await connection.SendAsync(Frames.Hello(psk.HostId, "bench"));
+        await connection.SendAsync(Frames.Hello(psk.HostId, "bench", cumulativeAcks: true));
         var hello = await connection.ReadAsync();
         if (hello.Frame?.BodyCase != Frame.BodyOneofCase.Ack)
         {
