@@ -20,7 +20,10 @@ public sealed class HostRateLimiter(double ratePerSecond, TimeProvider time)
         var bucket = _buckets.GetOrAdd(hostId, _ => new Bucket(ratePerSecond, time.GetTimestamp()));
         lock (bucket)
         {
-            bucket.Refill(ratePerSecond, time);
+            var now = time.GetTimestamp();
+            var elapsed = time.GetElapsedTime(bucket.LastRefill, now).TotalSeconds;
+            bucket.Tokens = Math.Min(ratePerSecond, bucket.Tokens + elapsed * ratePerSecond);
+            bucket.LastRefill = now;
             if (bucket.Tokens >= 1)
             {
                 bucket.Tokens -= 1;
@@ -30,30 +33,9 @@ public sealed class HostRateLimiter(double ratePerSecond, TimeProvider time)
         }
     }
 
-    /// <summary>Whether the host has no token left now (its next envelope would wait). Takes none.</summary>
-    public bool IsOverRate(string hostId)
-    {
-        if (!_buckets.TryGetValue(hostId, out var bucket))
-        {
-            return false;
-        }
-        lock (bucket)
-        {
-            bucket.Refill(ratePerSecond, time);
-            return bucket.Tokens < 1;
-        }
-    }
-
     private sealed class Bucket(double tokens, long lastRefill)
     {
         public double Tokens = tokens;
         public long LastRefill = lastRefill;
-
-        public void Refill(double ratePerSecond, TimeProvider time)
-        {
-            var now = time.GetTimestamp();
-            Tokens = Math.Min(ratePerSecond, Tokens + time.GetElapsedTime(LastRefill, now).TotalSeconds * ratePerSecond);
-            LastRefill = now;
-        }
     }
 }

@@ -93,7 +93,8 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
 
                 case Frame.BodyOneofCase.Envelope:
                     // A host over its rate has its heartbeats shed, and its connection slowed below.
-                    var outcome = await verifier.VerifyAsync(context, frame.Envelope, rateLimiter.IsOverRate(_hostId), stopping);
+                    var wait = rateLimiter.Acquire(_hostId);
+                    var outcome = await verifier.VerifyAsync(context, frame.Envelope, overRate: wait > TimeSpan.Zero, stopping);
                     if (outcome.KeyId != 0)
                     {
                         Volatile.Write(ref _watcherKeyId, outcome.KeyId);
@@ -104,7 +105,7 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                         VerificationStatus.Duplicate => new PendingReply(null, outcome.Sequence, AckStatus.Duplicate, outcome.HighWaterMark, Task.CompletedTask),
                         _ => PendingReply.Of(Frames.Rejection(outcome.Reason, outcome.Reason.ToMetricName(), outcome.Sequence)),
                     }, stopping);
-                    await KeepToRateAsync(stopping);
+                    await KeepToRateAsync(wait, stopping);
                     break;
 
                 default:
@@ -115,11 +116,10 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
         }
     }
 
-    /// <summary>Takes this host's token for the envelope just read, and waits while it is over its rate
-    /// before the next one is read (see <see cref="HostRateLimiter"/>).</summary>
-    private async ValueTask KeepToRateAsync(CancellationToken stopping)
+    /// <summary>When the envelope just handled found no token of its host's rate (see
+    /// <see cref="HostRateLimiter"/>), waits for one before the next envelope is read.</summary>
+    private async ValueTask KeepToRateAsync(TimeSpan wait, CancellationToken stopping)
     {
-        var wait = rateLimiter.Acquire(_hostId);
         if (wait <= TimeSpan.Zero)
         {
             return;
