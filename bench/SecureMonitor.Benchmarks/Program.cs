@@ -2,11 +2,15 @@ using BenchmarkDotNet.Running;
 using SecureMonitor.Benchmarks.Failover;
 using SecureMonitor.Benchmarks.MonitorLoad;
 
-// `monitor-load`: the open-loop load runner (throughput and latency percentiles of a real node).
-// Anything else: every BenchmarkDotNet class in this assembly, chosen with --filter, e.g. --filter '*Actor*'.
-if (args is ["monitor-load", ..])
+// `monitor-load`: the open-loop load runner (throughput, CPU per alert and latency percentiles of a
+// real node); `monitor-load-node` is the node process it starts. Anything else: every
+// BenchmarkDotNet class in this assembly, chosen with --filter, e.g. --filter '*Actor*'.
+switch (args)
 {
-    return await MonitorLoadBenchmark.RunAsync(args[1..]);
+    case ["monitor-load", ..]:
+        return await MonitorLoadBenchmark.RunAsync(args[1..]);
+    case ["monitor-load-node", ..]:
+        return await MonitorNodeProcess.RunNodeAsync(args[1..]);
 }
 // `failover`: kill -9 of the leader to the first alerts stored by the new leader, over several kills.
 if (args is ["failover", ..])

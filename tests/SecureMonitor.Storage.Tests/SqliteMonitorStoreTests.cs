@@ -47,6 +47,23 @@ public sealed class SqliteMonitorStoreTests : MonitorStoreContractTests
     }
 
     [Fact]
+    public async Task Alert_text_is_stored_exactly_empty_non_ascii_and_long_alike_through_the_prepared_append()
+    {
+        var grant = await Store.TryAcquireLeaseAsync("node-a", "a:7801", TimeSpan.FromMinutes(10), T0);
+        var fence = new WriteFence(grant!.Epoch);
+        string[] summaries = ["", "Überlast auf 東京-01 — 100 %", new string('x', 5_000)];
+        var batch = summaries.Select((summary, i) => StoredMessage.ForAlert("web-é", (ulong)i + 1, At(i), At(i),
+            new AlertDetails($"rule-{i}", "cpu.ü", AlertSeverity.Critical, AlertState.Firing, 1.5, 1, summary))).ToList();
+
+        await Store.AppendAsync(batch, fence);
+
+        var stored = (await Store.ListAlertsAsync(new AlertQuery())).OrderBy(alert => alert.Sequence).ToList();
+        Assert.Equal(summaries, stored.Select(alert => alert.Alert.Summary));
+        Assert.Equal(["rule-0", "rule-1", "rule-2"], stored.Select(alert => alert.Alert.RuleId));
+        Assert.All(stored, alert => Assert.Equal(("web-é", "cpu.ü"), (alert.HostId, alert.Alert.Metric)));
+    }
+
+    [Fact]
     public async Task The_database_is_one_file_named_monitor_db_in_the_data_directory()
     {
         var store = (SqliteMonitorStore)Store;

@@ -58,7 +58,7 @@ public class MonitorEnvelopeVerificationBenchmarks
     {
         foreach (var envelope in _envelopes)
         {
-            var outcome = await _verifier.VerifyAsync(_connection, envelope, CancellationToken.None);
+            var outcome = await _verifier.VerifyAsync(_connection, envelope, overRate: false, CancellationToken.None);
             if (outcome.Status != VerificationStatus.Accepted)
             {
                 throw new InvalidOperationException($"Envelope {outcome.Sequence} was not accepted: {outcome.Reason}");

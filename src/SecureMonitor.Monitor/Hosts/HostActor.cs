@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using SecureMonitor.Actors;
 using SecureMonitor.Analysis.Correlation;
 using SecureMonitor.Analysis.Liveness;
+using SecureMonitor.Monitor.Incidents;
 using SecureMonitor.Monitor.Persistence;
 using SecureMonitor.Protocol.Wire;
 
@@ -28,7 +29,16 @@ public sealed partial class HostActor(string hostId, HostLivenessOptions livenes
         switch (message)
         {
             case StoredEvent stored:
-                OnStored(stored);
+                if (OnStored(stored) is { } alert)
+                {
+                    correlator.Tell(alert, Self);
+                }
+                break;
+            case StoredBatch batch:
+                OnStored(batch);
+                break;
+            case HostSeen seen:
+                Seen(seen.At);
                 break;
             case EvaluateLiveness:
                 Publish(_liveness.Evaluate(Context.System.TimeProvider.GetUtcNow()));
@@ -42,18 +52,42 @@ public sealed partial class HostActor(string hostId, HostLivenessOptions livenes
         }
     }
 
-    private void OnStored(StoredEvent stored)
+    /// <summary>A batch of this host's stored messages: its alerts go to the correlator as one message.</summary>
+    private void OnStored(StoredBatch batch)
+    {
+        List<ObservedAlert>? alerts = null;
+        foreach (var stored in batch.Events)
+        {
+            if (OnStored(stored) is { } alert)
+            {
+                (alerts ??= []).Add(alert);
+            }
+        }
+        if (alerts is not null)
+        {
+            correlator.Tell(alerts.Count == 1 ? alerts[0] : new ObservedAlerts(alerts), Self);
+        }
+    }
+
+    /// <summary>Liveness from one stored message; the alert for the correlator, if it is one.</summary>
+    private ObservedAlert? OnStored(StoredEvent stored)
     {
         // Any verified message proves the watcher is alive, not only heartbeats.
-        _lastHeartbeat = stored.ReceivedAt;
-        Publish(_liveness.Heartbeat(stored.ReceivedAt));
-        if (stored.Message.BodyCase == WatcherMessage.BodyOneofCase.Alert)
+        Seen(stored.ReceivedAt);
+        if (stored.Message.BodyCase != WatcherMessage.BodyOneofCase.Alert)
         {
-            var alert = stored.Message.Alert;
-            correlator.Tell(new ObservedAlert(hostId, alert.RuleId, alert.Metric,
-                alert.Severity == Severity.Critical ? AlertLevel.Critical : AlertLevel.Warning,
-                alert.Value, alert.State == AlertState.Firing, stored.ReceivedAt), Self);
+            return null;
         }
+        var alert = stored.Message.Alert;
+        return new ObservedAlert(hostId, alert.RuleId, alert.Metric,
+            alert.Severity == Severity.Critical ? AlertLevel.Critical : AlertLevel.Warning,
+            alert.Value, alert.State == AlertState.Firing, stored.ReceivedAt);
+    }
+
+    private void Seen(DateTimeOffset at)
+    {
+        _lastHeartbeat = _lastHeartbeat is { } last && last > at ? last : at;
+        Publish(_liveness.Heartbeat(at));
     }
 
     private void Publish(IReadOnlyList<LivenessChanged> changes)

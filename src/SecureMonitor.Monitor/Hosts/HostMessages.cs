@@ -19,3 +19,13 @@ internal sealed record EvaluateLiveness
 
 /// <summary>A host changed liveness state (published for logs and, for Down, as an alert).</summary>
 public sealed record HostLivenessChanged(string HostId, HostLivenessState From, HostLivenessState To, DateTimeOffset At, TimeSpan Silence);
+
+/// <summary>
+/// Stored messages of one group commit, in commit order (so each host's in sequence order): the
+/// hosts actor gets one of these per commit rather than one message per alert, and passes each host
+/// its own part.
+/// </summary>
+public sealed record StoredBatch(IReadOnlyList<Persistence.StoredEvent> Events);
+
+/// <summary>A verified heartbeat the node shed under overload: not stored, but the host is alive.</summary>
+public sealed record HostSeen(string HostId, DateTimeOffset At);

@@ -6,7 +6,7 @@ namespace SecureMonitor.Monitor.Hosts;
 
 /// <summary>
 /// Keeps one <see cref="HostActor"/> per watched host, created on first contact or restored from
-/// the store's known hosts when the node starts, and routes each stored message to its host.
+/// the store's known hosts when the node starts, and routes each stored message (or each host's part of a batch of them) to its host.
 /// </summary>
 public sealed class HostsActor(IReadOnlyList<string> knownHosts, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery)
     : Actor
@@ -25,8 +25,14 @@ public sealed class HostsActor(IReadOnlyList<string> knownHosts, HostLivenessOpt
     {
         switch (message)
         {
+            case StoredBatch batch:
+                Route(batch);
+                break;
             case StoredEvent stored:
                 HostFor(stored.HostId).Tell(stored, Self);
+                break;
+            case HostSeen seen:
+                HostFor(seen.HostId).Tell(seen, Self);
                 break;
             case GetHostStates:
                 var states = new List<HostState>(_hosts.Count);
@@ -41,6 +47,21 @@ public sealed class HostsActor(IReadOnlyList<string> knownHosts, HostLivenessOpt
             default:
                 Unhandled(message);
                 break;
+        }
+    }
+
+    /// <summary>One message per host present in the batch, its events in commit order.</summary>
+    private void Route(StoredBatch batch)
+    {
+        var events = batch.Events;
+        if (events.Count > 0 && events.All(stored => string.Equals(stored.HostId, events[0].HostId, StringComparison.Ordinal)))
+        {
+            HostFor(events[0].HostId).Tell(batch, Self);
+            return;
+        }
+        foreach (var group in events.GroupBy(stored => stored.HostId, StringComparer.Ordinal))
+        {
+            HostFor(group.Key).Tell(new StoredBatch([.. group]), Self);
         }
     }
 

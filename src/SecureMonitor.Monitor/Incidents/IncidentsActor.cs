@@ -54,6 +54,12 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
             case ObservedAlert alert:
                 await PublishAsync(_correlator.Observe(alert));
                 break;
+            case ObservedAlerts alerts:
+                foreach (var alert in alerts.Alerts)
+                {
+                    await PublishAsync(_correlator.Observe(alert));
+                }
+                break;
             case Tick:
                 var now = Context.System.TimeProvider.GetUtcNow();
                 await PublishAsync(_correlator.Tick(now));
@@ -137,6 +143,9 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
     [LoggerMessage(Level = LogLevel.Warning, Message = "Incident {Incident} {Change}: state {State}, {Hosts} host(s), metrics {Metrics}")]
     private static partial void LogIncident(ILogger log, string incident, string change, string state, int hosts, string metrics);
 }
+
+/// <summary>Several alerts of one host from one group commit, in order: one message instead of one each.</summary>
+public sealed record ObservedAlerts(IReadOnlyList<ObservedAlert> Alerts);
 
 /// <summary>The correlator's open incident, if any.</summary>
 public sealed record ActiveIncident(Incident? Incident);

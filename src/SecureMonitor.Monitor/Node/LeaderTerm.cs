@@ -21,16 +21,14 @@ namespace SecureMonitor.Monitor.Node;
 public sealed class LeaderTerm : IAsyncDisposable
 {
     private readonly ActorSystem _system;
-    private readonly GroupCommitWriter _writer;
 
-    private LeaderTerm(long epoch, CancellationToken ending, ActorSystem system, GroupCommitWriter writer, IActorRef hosts,
+    private LeaderTerm(long epoch, CancellationToken ending, ActorSystem system, IActorRef hosts,
         IActorRef incidents, PersistentMessageSink sink, EnvelopeVerifier verifier)
     {
         Epoch = epoch;
         Ending = ending;
         _system = system;
         Sink = sink;
-        _writer = writer;
         Hosts = hosts;
         Incidents = incidents;
         Verifier = verifier;
@@ -74,7 +72,7 @@ public sealed class LeaderTerm : IAsyncDisposable
         var knownHosts = await store.ListHostsAsync(cancellationToken);
 
         var system = new ActorSystem($"monitor-epoch-{epoch}", parts.Time, parts.Loggers);
-        var writer = new GroupCommitWriter(store, fence);
+        PersistentMessageSink? sink = null;
         try
         {
             var incidents = system.ActorOf(Props.Create(() => new IncidentsActor(options.Correlation, store, fence, parts.Notifier, options.NodeId)), "incidents");
@@ -86,14 +84,9 @@ public sealed class LeaderTerm : IAsyncDisposable
             // so the term is published only once that is done.
             var restored = await incidents.Ask<ActiveIncident>(IncidentsActor.GetActiveIncident.Instance, options.LeaseDuration);
 
-            var onStored = parts.OnStored;
-            var sink = new PersistentMessageSink(store, writer, stored =>
-            {
-                hosts.Tell(stored);
-                onStored?.Invoke(stored);
-            }, parts.Time);
+            sink = new PersistentMessageSink(store, fence, hosts, parts.OnStored, parts.Time);
             var verifier = new EnvelopeVerifier(parts.Keys, sink, parts.Rejections, options.MaxFrameBytes);
-            return new LeaderTerm(epoch, ending, system, writer, hosts, incidents, sink, verifier)
+            return new LeaderTerm(epoch, ending, system, hosts, incidents, sink, verifier)
             {
                 RestoredHosts = knownHosts.Count,
                 RestoredIncident = restored.Incident,
@@ -101,7 +94,10 @@ public sealed class LeaderTerm : IAsyncDisposable
         }
         catch
         {
-            await writer.DisposeAsync();
+            if (sink is not null)
+            {
+                await sink.DisposeAsync();
+            }
             await system.DisposeAsync();
             throw;
         }
@@ -110,7 +106,7 @@ public sealed class LeaderTerm : IAsyncDisposable
     /// <summary>Stops the writer (pending writes complete or fail, so their watchers resend) and the actors.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _writer.DisposeAsync();
+        await Sink.DisposeAsync();
         await _system.DisposeAsync();
     }
 }

@@ -1,3 +1,5 @@
+using SecureMonitor.Actors;
+using SecureMonitor.Monitor.Hosts;
 using SecureMonitor.Monitor.Verification;
 using SecureMonitor.Protocol.Sealing;
 using SecureMonitor.Protocol.Wire;
@@ -8,35 +10,80 @@ using StoredSeverity = SecureMonitor.Storage.AlertSeverity;
 namespace SecureMonitor.Monitor.Persistence;
 
 /// <summary>
-/// Stores verified messages through the group-commit writer (one durable commit per batch) and,
-/// once a message is durable, hands it to the monitor's actors (liveness, correlation). Heartbeats
-/// advance the host's marks without becoming rows.
+/// Stores verified messages through its group-commit writer (one durable commit per batch) and, once
+/// a batch is durable, hands its stored messages to the hosts actor in one message (liveness,
+/// correlation), before any of them is acknowledged. Heartbeats advance the host's marks without
+/// becoming rows.
 /// </summary>
-public sealed class PersistentMessageSink(IMonitorStore store, GroupCommitWriter writer, Action<StoredEvent> onStored, TimeProvider time)
-    : IVerifiedMessageSink
+/// <remarks>
+/// Overload: when the writer's queue is at least <c>shedHeartbeatsAt</c> full, heartbeats are shed:
+/// not queued, only told to the hosts actor as a sign of life, so a host under attack is not taken
+/// for silenced while alerts fill the queue. Alerts are never shed; they wait for room, which slows
+/// the connections sending them (back-pressure).
+/// </remarks>
+public sealed class PersistentMessageSink : IVerifiedMessageSink, IAsyncDisposable
 {
+    private readonly IMonitorStore _store;
+    private readonly GroupCommitWriter _writer;
+    private readonly IActorRef _hosts;
+    private readonly Action<StoredEvent>? _observer;
+    private readonly TimeProvider _time;
+    private readonly int _shedHeartbeatsAt;
+
+    /// <param name="observer">Called once per stored message, after it is durable (tests, embedding).</param>
+    /// <param name="shedHeartbeatsAt">Queue fill, as a fraction of its capacity, from which heartbeats are shed.</param>
+    public PersistentMessageSink(IMonitorStore store, WriteFence fence, IActorRef hosts, Action<StoredEvent>? observer, TimeProvider time,
+        GroupCommitWriterOptions? writerOptions = null, double shedHeartbeatsAt = 0.5)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shedHeartbeatsAt);
+        _store = store;
+        _hosts = hosts;
+        _observer = observer;
+        _time = time;
+        _writer = new GroupCommitWriter(store, fence, (writerOptions ?? new GroupCommitWriterOptions()) with { Committed = OnCommitted });
+        _shedHeartbeatsAt = Math.Max(1, (int)Math.Ceiling(_writer.QueueCapacity * shedHeartbeatsAt));
+    }
+
     /// <summary>Further observers of every durable message (the admin console's live feed and the
-    /// threshold acknowledgements), called after <c>onStored</c>. They must not block.</summary>
+    /// threshold acknowledgements), called on the writer loop after the observer. They must not block.</summary>
     public event Action<StoredEvent>? Stored;
 
+    public bool Overloaded => _writer.QueuedCount >= _shedHeartbeatsAt;
+
     public async ValueTask<ulong> HighWaterMarkAsync(string hostId, CancellationToken cancellationToken) =>
-        await store.GetHighWaterMarkAsync(hostId, cancellationToken);
+        await _store.GetHighWaterMarkAsync(hostId, cancellationToken);
 
     public async ValueTask<AcceptedMessage> AcceptAsync(OpenedEnvelope envelope, WatcherMessage message, CancellationToken cancellationToken)
     {
-        var receivedAt = time.GetUtcNow();
-        var durable = await writer.EnqueueAsync(ToStored(envelope, message, receivedAt), cancellationToken);
+        var receivedAt = _time.GetUtcNow();
         var stored = new StoredEvent(envelope.HostId, envelope.Sequence, receivedAt, message);
-        return new AcceptedMessage(durable, () =>
+        var ticket = await _writer.SubmitAsync(ToStored(envelope, message, receivedAt), stored, cancellationToken);
+        return new AcceptedMessage(ticket.Durable);
+    }
+
+    public void HeartbeatShed(OpenedEnvelope envelope) => _hosts.Tell(new HostSeen(envelope.HostId, _time.GetUtcNow()));
+
+    /// <summary>On the writer loop, once a batch is durable: what was stored (not what the store
+    /// caught as a duplicate, e.g. raced in from a second connection) goes to the hosts, in order.</summary>
+    private void OnCommitted(CommitBatch batch)
+    {
+        var events = new List<StoredEvent>(batch.Count);
+        for (var index = 0; index < batch.Count; index++)
         {
-            // A duplicate the store caught (e.g. raced in from a second connection) was processed before.
-            if (durable.Result == AppendOutcome.Stored)
+            if (batch.OutcomeOf(index) == AppendOutcome.Stored && batch.TagOf(index) is StoredEvent stored)
             {
-                onStored(stored);
+                events.Add(stored);
+                _observer?.Invoke(stored);
                 Stored?.Invoke(stored);
             }
-        });
+        }
+        if (events.Count > 0)
+        {
+            _hosts.Tell(new StoredBatch(events));
+        }
     }
+
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
     internal static StoredMessage ToStored(OpenedEnvelope envelope, WatcherMessage message, DateTimeOffset receivedAt)
     {

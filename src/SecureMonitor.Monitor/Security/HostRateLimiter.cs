@@ -6,7 +6,8 @@ namespace SecureMonitor.Monitor.Security;
 /// Per-host token buckets: each host may have <c>ratePerSecond</c> envelopes verified per second
 /// (bursts up to one second's worth). A host over its rate is slowed, not refused: its connection
 /// waits before the next envelope is read, so TCP flow control pushes back on that watcher alone
-/// and one noisy or hostile host cannot starve the others. Alerts are therefore delayed, never lost.
+/// and one noisy or hostile host cannot starve the others. Alerts are therefore delayed, never lost;
+/// heartbeats of a host over its rate are shed (acknowledged and counted, not stored).
 /// </summary>
 public sealed class HostRateLimiter(double ratePerSecond, TimeProvider time)
 {

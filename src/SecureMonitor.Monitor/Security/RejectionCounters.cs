@@ -11,6 +11,8 @@ namespace SecureMonitor.Monitor.Security;
 /// once and the rest as one summary line per burst window (an attacker must not be able to flood the
 /// log), and feeds integrity failures to the <see cref="TamperDetector"/>. Never logs secrets: the
 /// detail strings come from validators and decoders that do not see key material.
+/// Also counts, per host, the heartbeats shed under overload (<see cref="Shed"/>): not refusals (they
+/// are acknowledged), but messages the node chose not to process, which operators must see too.
 /// </summary>
 public sealed partial class RejectionCounters : IConnectionRejectionSink
 {
@@ -18,6 +20,7 @@ public sealed partial class RejectionCounters : IConnectionRejectionSink
     public const string Unauthenticated = "-";
 
     private readonly ConcurrentDictionary<(string Host, RejectionReason Reason), Counter> _counters = new();
+    private readonly ConcurrentDictionary<string, Counter> _shed = new(StringComparer.Ordinal);
     private readonly TamperDetector _tamper;
     private readonly TimeProvider _time;
     private readonly TimeSpan _burstWindow;
@@ -35,24 +38,7 @@ public sealed partial class RejectionCounters : IConnectionRejectionSink
     {
         var host = hostId ?? Unauthenticated;
         var counter = _counters.GetOrAdd((host, reason), static _ => new Counter());
-        var now = _time.GetUtcNow();
-        long suppressed;
-        lock (counter)
-        {
-            counter.Total++;
-            if (counter.BurstStartedAt is { } started && now - started < _burstWindow)
-            {
-                counter.SuppressedInBurst++;
-                suppressed = -1;
-            }
-            else
-            {
-                suppressed = counter.SuppressedInBurst;
-                counter.BurstStartedAt = now;
-                counter.SuppressedInBurst = 0;
-            }
-        }
-
+        var suppressed = Count(counter);
         if (suppressed >= 0)
         {
             LogRejected(_log, host, reason.ToMetricName(), detail, remote?.ToString() ?? "?", suppressed);
@@ -61,6 +47,43 @@ public sealed partial class RejectionCounters : IConnectionRejectionSink
         if (hostId is not null)
         {
             _tamper.Observe(hostId, reason);
+        }
+    }
+
+    /// <summary>Counts a verified heartbeat of <paramref name="hostId"/> shed under overload.</summary>
+    public void Shed(string hostId, ShedCause cause)
+    {
+        var suppressed = Count(_shed.GetOrAdd(hostId, static _ => new Counter()));
+        if (suppressed >= 0)
+        {
+            LogShed(_log, hostId, cause == ShedCause.HostOverRate ? "the host is over its rate" : "the store's queue is backed up", suppressed);
+        }
+    }
+
+    /// <summary>Heartbeats of one host shed since start.</summary>
+    public long ShedCount(string hostId) => _shed.TryGetValue(hostId, out var counter) ? Interlocked.Read(ref counter.Total) : 0;
+
+    /// <summary>Heartbeats shed per host since start, by host.</summary>
+    public IReadOnlyList<(string Host, long Count)> ShedSnapshot() =>
+        [.. _shed.Select(entry => (entry.Key, Interlocked.Read(ref entry.Value.Total))).OrderBy(count => count.Key, StringComparer.Ordinal)];
+
+    /// <summary>Counts one event; returns how many were not logged in the previous burst when this one
+    /// starts a new burst (so it is logged), or -1 while a burst lasts.</summary>
+    private long Count(Counter counter)
+    {
+        var now = _time.GetUtcNow();
+        lock (counter)
+        {
+            counter.Total++;
+            if (counter.BurstStartedAt is { } started && now - started < _burstWindow)
+            {
+                counter.SuppressedInBurst++;
+                return -1;
+            }
+            var suppressed = counter.SuppressedInBurst;
+            counter.BurstStartedAt = now;
+            counter.SuppressedInBurst = 0;
+            return suppressed;
         }
     }
 
@@ -83,6 +106,20 @@ public sealed partial class RejectionCounters : IConnectionRejectionSink
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Rejected {Host} reason={Reason}: {Detail} (from {Remote}; {Suppressed} more of this kind in the previous burst)")]
     private static partial void LogRejected(ILogger log, string host, string reason, string detail, string remote, long suppressed);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Shedding heartbeats of {Host}: {Cause}; acknowledged, not stored ({Suppressed} more shed in the previous burst)")]
+    private static partial void LogShed(ILogger log, string host, string cause, long suppressed);
+}
+
+/// <summary>Why a heartbeat was shed.</summary>
+public enum ShedCause
+{
+    /// <summary>The store's group-commit queue is backed up; its room is kept for alerts.</summary>
+    StoreBacklog,
+
+    /// <summary>The host sends faster than its per-host rate.</summary>
+    HostOverRate,
 }
 
 /// <summary>One row of <see cref="RejectionCounters.Snapshot"/>.</summary>

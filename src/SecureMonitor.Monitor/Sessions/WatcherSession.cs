@@ -26,6 +26,7 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
         new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly CancellationTokenSource _aborted = new();
     private uint _watcherKeyId;
+    private volatile bool _cumulativeAcks;
     private EnvelopeSealer? _sealer;
 
     public async Task RunAsync(CancellationToken stopping)
@@ -100,23 +101,26 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
                         return;
                     }
                     var mark = await verifier.HighWaterMarkAsync(_hostId, stopping);
-                    await ReplyAsync(Frames.Ack(0, AckStatus.Unspecified, mark), AcceptedMessage.Stored, stopping);
+                    _cumulativeAcks = frame.Hello.CumulativeAcks;
+                    await ReplyAsync(Frames.Ack(0, AckStatus.Unspecified, mark), stopping);
                     sessions.Register(_hostId, this);
                     break;
 
                 case Frame.BodyOneofCase.Envelope:
-                    await KeepToRateAsync(stopping);
-                    var outcome = await verifier.VerifyAsync(context, frame.Envelope, stopping);
+                    // A host over its rate has its heartbeats shed, and its connection slowed below.
+                    var wait = rateLimiter.Acquire(_hostId);
+                    var outcome = await verifier.VerifyAsync(context, frame.Envelope, overRate: wait > TimeSpan.Zero, stopping);
                     if (outcome.KeyId != 0 && Interlocked.Exchange(ref _watcherKeyId, outcome.KeyId) == 0)
                     {
                         sessions.OnReady(_hostId);
                     }
-                    await ReplyAsync(outcome.Status switch
+                    await _replies.Writer.WriteAsync(outcome.Status switch
                     {
-                        VerificationStatus.Accepted => Frames.Ack(outcome.Sequence, AckStatus.Accepted, outcome.HighWaterMark),
-                        VerificationStatus.Duplicate => Frames.Ack(outcome.Sequence, AckStatus.Duplicate, outcome.HighWaterMark),
-                        _ => Frames.Rejection(outcome.Reason, outcome.Reason.ToMetricName(), outcome.Sequence),
-                    }, outcome.Storage, stopping);
+                        VerificationStatus.Accepted => new PendingReply(null, outcome.Sequence, AckStatus.Accepted, outcome.HighWaterMark, outcome.Storage.Durable),
+                        VerificationStatus.Duplicate => new PendingReply(null, outcome.Sequence, AckStatus.Duplicate, outcome.HighWaterMark, Task.CompletedTask),
+                        _ => PendingReply.Of(Frames.Rejection(outcome.Reason, outcome.Reason.ToMetricName(), outcome.Sequence)),
+                    }, stopping);
+                    await KeepToRateAsync(wait, stopping);
                     break;
 
                 default:
@@ -127,10 +131,10 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
         }
     }
 
-    /// <summary>Waits while this host is over its rate (see <see cref="HostRateLimiter"/>).</summary>
-    private async ValueTask KeepToRateAsync(CancellationToken stopping)
+    /// <summary>When the envelope just handled found no token of its host's rate (see
+    /// <see cref="HostRateLimiter"/>), waits for one before the next envelope is read.</summary>
+    private async ValueTask KeepToRateAsync(TimeSpan wait, CancellationToken stopping)
     {
-        var wait = rateLimiter.Acquire(_hostId);
         if (wait <= TimeSpan.Zero)
         {
             return;
@@ -143,29 +147,55 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
         }
     }
 
-    private ValueTask ReplyAsync(Frame frame, AcceptedMessage storage, CancellationToken stopping) =>
-        _replies.Writer.WriteAsync(new PendingReply(frame, storage), stopping);
+    private ValueTask ReplyAsync(Frame frame, CancellationToken stopping) => _replies.Writer.WriteAsync(PendingReply.Of(frame), stopping);
 
-    /// <summary>Sends each reply once its message is durable. If a message cannot be stored, nothing
-    /// after it is acknowledged either: the connection is closed and the watcher resends.</summary>
+    /// <summary>Sends each reply once its message is durable, in arrival order. For a watcher that asked
+    /// for cumulative acks, the acks of a run of envelopes already durable go out as one, for the last
+    /// of them (sent before the pump waits for anything, so nothing durable is held back). If a message
+    /// cannot be stored, nothing after it is acknowledged either: the connection is closed and the
+    /// watcher resends.</summary>
     private async Task PumpRepliesAsync(CancellationTokenSource abort)
     {
+        var reader = _replies.Reader;
+        PendingReply? held = null;
         try
         {
-            await foreach (var reply in _replies.Reader.ReadAllAsync())
+            while (await reader.WaitToReadAsync())
             {
-                try
+                while (reader.TryRead(out var reply))
                 {
-                    await reply.Storage.Durable;
-                    reply.Storage.AfterDurable?.Invoke();
+                    if (!reply.Durable.IsCompleted && held is { } waiting)
+                    {
+                        held = null;
+                        await connection.EnqueueAsync(waiting.ToFrame(), abort.Token);
+                    }
+                    try
+                    {
+                        await reply.Durable;
+                    }
+                    catch (Exception storeFailure) when (storeFailure is not OperationCanceledException)
+                    {
+                        rejections.Reject(_hostId, RejectionReason.None, "message could not be stored; closing so the watcher resends", connection.Identity.Remote);
+                        await abort.CancelAsync();
+                        return;
+                    }
+                    if (reply.Frame is null && _cumulativeAcks)
+                    {
+                        held = reply;
+                        continue;
+                    }
+                    if (held is { } before)
+                    {
+                        held = null;
+                        await connection.EnqueueAsync(before.ToFrame(), abort.Token);
+                    }
+                    await connection.EnqueueAsync(reply.ToFrame(), abort.Token);
                 }
-                catch (Exception storeFailure) when (storeFailure is not OperationCanceledException)
+                if (held is { } last)
                 {
-                    rejections.Reject(_hostId, RejectionReason.None, "message could not be stored; closing so the watcher resends", connection.Identity.Remote);
-                    await abort.CancelAsync();
-                    return;
+                    held = null;
+                    await connection.EnqueueAsync(last.ToFrame(), abort.Token);
                 }
-                await connection.EnqueueAsync(reply.Frame, abort.Token);
             }
         }
         catch (Exception gone) when (gone is IOException or ChannelClosedException or OperationCanceledException)
@@ -174,7 +204,14 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
         }
     }
 
-    private readonly record struct PendingReply(Frame Frame, AcceptedMessage Storage);
+    /// <summary>A reply in waiting: a frame as it is (hello answer, rejection), or an ack built only
+    /// when it is sent, since cumulative acks send few of them.</summary>
+    private readonly record struct PendingReply(Frame? Frame, ulong Sequence, AckStatus Status, ulong HighWaterMark, Task Durable)
+    {
+        public static PendingReply Of(Frame frame) => new(frame, 0, AckStatus.Unspecified, 0, Task.CompletedTask);
+
+        public Frame ToFrame() => Frame ?? Frames.Ack(Sequence, Status, HighWaterMark);
+    }
 
     /// <summary>
     /// Seals a message to this watcher under the key id it last sealed with (the one it certainly
@@ -221,7 +258,7 @@ internal sealed class WatcherSession(AuthenticatedConnection connection, Envelop
         rejections.Reject(_hostId, reason, detail, connection.Identity.Remote);
         try
         {
-            await ReplyAsync(Frames.Rejection(reason, reason.ToMetricName()), AcceptedMessage.Stored, stopping);
+            await ReplyAsync(Frames.Rejection(reason, reason.ToMetricName()), stopping);
         }
         catch (Exception error) when (error is IOException or ChannelClosedException or OperationCanceledException)
         {

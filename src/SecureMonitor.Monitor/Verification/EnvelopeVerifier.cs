@@ -36,7 +36,9 @@ public sealed class EnvelopeVerifier(IEnvelopeKeyProvider keys, IVerifiedMessage
         }
     }
 
-    public async ValueTask<VerificationOutcome> VerifyAsync(ConnectionContext connection, SealedEnvelope envelope, CancellationToken cancellationToken)
+    /// <param name="overRate">The host is over its rate: a heartbeat is shed rather than stored.</param>
+    public async ValueTask<VerificationOutcome> VerifyAsync(ConnectionContext connection, SealedEnvelope envelope, bool overRate,
+        CancellationToken cancellationToken)
     {
         var hostId = connection.HostId;
         var state = await StateAsync(hostId, cancellationToken);
@@ -74,34 +76,27 @@ public sealed class EnvelopeVerifier(IEnvelopeKeyProvider keys, IVerifiedMessage
                 return VerificationOutcome.Rejected(RejectionReason.Malformed, opened.Sequence);
             }
 
+            if (message.BodyCase == WatcherMessage.BodyOneofCase.Heartbeat && (overRate || sink.Overloaded))
+            {
+                // Shed: acknowledged (in order, after everything before it is durable) so the watcher
+                // does not resend it, counted, and told to the host's liveness; never stored. A gap in
+                // the stored marks is allowed (a watcher's full spool drops heartbeats too).
+                state.Sequences.Commit(opened.Sequence);
+                sink.HeartbeatShed(opened);
+                rejections.Shed(hostId, overRate ? ShedCause.HostOverRate : ShedCause.StoreBacklog);
+                return VerificationOutcome.Accepted(opened.Sequence, opened.KeyId, AcceptedMessage.Stored);
+            }
+
             // The mark moves when the message is queued, so a resend racing the commit is already
             // a duplicate; if the commit fails, the host's mark is reloaded from the sink.
             var accepted = await sink.AcceptAsync(opened, message, cancellationToken);
             state.Sequences.Commit(opened.Sequence);
-            if (!accepted.Durable.IsCompletedSuccessfully)
-            {
-                accepted = accepted with { Durable = ForgetOnFailureAsync(hostId, accepted.Durable) };
-            }
+            state.ForgetOnFailure(accepted.Durable, () => _hosts.TryRemove(new KeyValuePair<string, HostState>(hostId, state)));
             return VerificationOutcome.Accepted(opened.Sequence, opened.KeyId, accepted);
         }
         finally
         {
             state.Gate.Release();
-        }
-    }
-
-    /// <summary>A message that could not be stored was never acknowledged: drop the host's cached
-    /// mark so the watcher's resend is accepted, not taken for a duplicate.</summary>
-    private async Task ForgetOnFailureAsync(string hostId, Task durable)
-    {
-        try
-        {
-            await durable;
-        }
-        catch
-        {
-            _hosts.TryRemove(hostId, out _);
-            throw;
         }
     }
 
@@ -117,7 +112,23 @@ public sealed class EnvelopeVerifier(IEnvelopeKeyProvider keys, IVerifiedMessage
 
     private sealed class HostState(ulong committed)
     {
+        private Task? _watched;
+
         public SemaphoreSlim Gate { get; } = new(1, 1);
         public SequenceHighWaterMark Sequences { get; } = new(committed);
+
+        /// <summary>A message that could not be stored was never acknowledged: the host's cached mark is
+        /// dropped so the watcher's resend is accepted, not taken for a duplicate. Messages stored
+        /// together share one task, so this watches each batch once per host, not each message.</summary>
+        public void ForgetOnFailure(Task durable, Action forget)
+        {
+            if (durable.IsCompletedSuccessfully || ReferenceEquals(durable, _watched))
+            {
+                return;
+            }
+            _watched = durable;
+            durable.ContinueWith(static (_, state) => ((Action)state!)(), forget, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
     }
 }

@@ -16,14 +16,18 @@ public interface IVerifiedMessageSink
 
     /// <summary>Takes the message (waiting only while the sink's bounded queue is full).</summary>
     ValueTask<AcceptedMessage> AcceptAsync(OpenedEnvelope envelope, WatcherMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Whether the sink's bounded queue is so full that heartbeats are shed (not stored), so
+    /// the room left goes to alerts, which are never shed but wait for room.</summary>
+    bool Overloaded { get; }
+
+    /// <summary>A verified heartbeat was shed: it is not stored, but proves the host alive.</summary>
+    void HeartbeatShed(OpenedEnvelope envelope);
 }
 
-/// <summary>
-/// A message handed to the sink: <see cref="Durable"/> completes when it is stored (or faults), and
-/// the connection then runs <see cref="AfterDurable"/> (e.g. telling the host's actor), in the order
-/// the messages arrived, which completion callbacks alone would not keep.
-/// </summary>
-public readonly record struct AcceptedMessage(Task Durable, Action? AfterDurable)
+/// <summary>A message handed to the sink: <see cref="Durable"/> completes when it is stored (or
+/// faults). Messages stored together share one task.</summary>
+public readonly record struct AcceptedMessage(Task Durable)
 {
-    public static readonly AcceptedMessage Stored = new(Task.CompletedTask, null);
+    public static readonly AcceptedMessage Stored = new(Task.CompletedTask);
 }

@@ -3,8 +3,13 @@ namespace SecureMonitor.Protocol.Wire;
 /// <summary>Builds frames of the current protocol version, one method per body.</summary>
 public static class Frames
 {
-    public static Frame Hello(string hostId, string agentVersion) =>
-        new() { ProtocolVersion = ProtocolVersion.Current, Hello = new ClientHello { HostId = hostId, AgentVersion = agentVersion } };
+    /// <param name="cumulativeAcks">Ask the monitor for cumulative acknowledgements (see the Ack message).</param>
+    public static Frame Hello(string hostId, string agentVersion, bool cumulativeAcks = false) =>
+        new()
+        {
+            ProtocolVersion = ProtocolVersion.Current,
+            Hello = new ClientHello { HostId = hostId, AgentVersion = agentVersion, CumulativeAcks = cumulativeAcks },
+        };
 
     public static Frame Envelope(SealedEnvelope envelope) =>
         new() { ProtocolVersion = ProtocolVersion.Current, Envelope = envelope };

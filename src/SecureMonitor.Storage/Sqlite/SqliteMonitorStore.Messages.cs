@@ -14,39 +14,18 @@ public sealed partial class SqliteMonitorStore
         return WriteAsync<IReadOnlyList<AppendOutcome>>(fence, (c, tx) => AppendInTransaction(c, tx, batch), ct);
     }
 
-    private static AppendOutcome[] AppendInTransaction(SqliteConnection c, SqliteTransaction tx, IReadOnlyList<StoredMessage> batch)
+    private AppendOutcome[] AppendInTransaction(SqliteConnection c, SqliteTransaction tx, IReadOnlyList<StoredMessage> batch)
     {
         var outcomes = new AppendOutcome[batch.Count];
         var hosts = new Dictionary<string, HostDelta>(StringComparer.Ordinal);
 
-        using var readMark = Command(c, tx, "SELECT high_water_mark FROM hosts WHERE host_id = $h");
-        var markHost = readMark.Parameters.Add("$h", SqliteType.Text);
-
-        using var insert = Command(c, tx, """
-            INSERT INTO alerts (host_id, sequence, kind, received_at, sent_at, rule_id, metric, severity, state, value, threshold, summary)
-            VALUES ($h, $seq, $kind, $recv, $sent, $rule, $metric, $sev, $state, $value, $threshold, $summary)
-            ON CONFLICT (host_id, sequence) DO NOTHING
-            """);
-        var pHost = insert.Parameters.Add("$h", SqliteType.Text);
-        var pSeq = insert.Parameters.Add("$seq", SqliteType.Integer);
-        var pKind = insert.Parameters.Add("$kind", SqliteType.Text);
-        var pRecv = insert.Parameters.Add("$recv", SqliteType.Integer);
-        var pSent = insert.Parameters.Add("$sent", SqliteType.Integer);
-        var pRule = insert.Parameters.Add("$rule", SqliteType.Text);
-        var pMetric = insert.Parameters.Add("$metric", SqliteType.Text);
-        var pSev = insert.Parameters.Add("$sev", SqliteType.Text);
-        var pState = insert.Parameters.Add("$state", SqliteType.Text);
-        var pValue = insert.Parameters.Add("$value", SqliteType.Real);
-        var pThreshold = insert.Parameters.Add("$threshold", SqliteType.Real);
-        var pSummary = insert.Parameters.Add("$summary", SqliteType.Text);
-
+        var statements = _appendStatements ??= new SqliteAppendStatements(c);
         for (var i = 0; i < batch.Count; i++)
         {
             var m = batch[i];
             if (!hosts.TryGetValue(m.HostId, out var host))
             {
-                markHost.Value = m.HostId;
-                host = new HostDelta(readMark.ExecuteScalar() is long mark ? mark : 0);
+                host = new HostDelta(statements.ReadMark(m.HostId));
                 hosts.Add(m.HostId, host);
             }
 
@@ -57,53 +36,22 @@ public sealed partial class SqliteMonitorStore
                 continue;
             }
 
-            if (m.Alert is { } a)
+            if (m.Alert is { } a && !statements.InsertAlert(m, a))
             {
-                pHost.Value = m.HostId;
-                pSeq.Value = sequence;
-                pKind.Value = ToText(m.Kind);
-                pRecv.Value = ToMicros(m.ReceivedAt);
-                pSent.Value = ToMicros(m.SentAt);
-                pRule.Value = a.RuleId;
-                pMetric.Value = a.Metric;
-                pSev.Value = ToText(a.Severity);
-                pState.Value = ToText(a.State);
-                pValue.Value = a.Value;
-                pThreshold.Value = a.Threshold;
-                pSummary.Value = a.Summary;
-                if (insert.ExecuteNonQuery() == 0)
-                {
-                    outcomes[i] = AppendOutcome.Duplicate; // the unique constraint caught what the mark did not
-                    continue;
-                }
+                outcomes[i] = AppendOutcome.Duplicate; // the unique constraint caught what the mark did not
+                continue;
             }
 
             host.Accept(sequence, ToMicros(m.ReceivedAt), m.Kind == MessageKind.Heartbeat);
             outcomes[i] = AppendOutcome.Stored;
         }
 
-        using var upsert = Command(c, tx, """
-            INSERT INTO hosts (host_id, first_seen, last_seen, last_heartbeat, high_water_mark)
-            VALUES ($h, $first, $last, $hb, $mark)
-            ON CONFLICT (host_id) DO UPDATE SET
-                last_seen       = max(last_seen, excluded.last_seen),
-                last_heartbeat  = max(coalesce(last_heartbeat, excluded.last_heartbeat), coalesce(excluded.last_heartbeat, last_heartbeat)),
-                high_water_mark = max(high_water_mark, excluded.high_water_mark)
-            """);
-        var uHost = upsert.Parameters.Add("$h", SqliteType.Text);
-        var uFirst = upsert.Parameters.Add("$first", SqliteType.Integer);
-        var uLast = upsert.Parameters.Add("$last", SqliteType.Integer);
-        var uHeartbeat = upsert.Parameters.Add("$hb", SqliteType.Integer);
-        var uMark = upsert.Parameters.Add("$mark", SqliteType.Integer);
         foreach (var (hostId, host) in hosts)
         {
-            if (!host.Accepted) continue;
-            uHost.Value = hostId;
-            uFirst.Value = host.FirstSeen;
-            uLast.Value = host.LastSeen;
-            uHeartbeat.Value = host.LastHeartbeat is { } hb ? hb : DBNull.Value;
-            uMark.Value = host.Mark;
-            upsert.ExecuteNonQuery();
+            if (host.Accepted)
+            {
+                statements.UpsertHost(hostId, host.FirstSeen, host.LastSeen, host.LastHeartbeat, host.Mark);
+            }
         }
 
         return outcomes;

@@ -38,6 +38,7 @@ public sealed partial class SqliteMonitorStore : IMonitorStore
     private readonly SemaphoreSlim _readSlots;
     private readonly ConcurrentBag<SqliteConnection> _idleReaders = [];
     private SqliteConnection? _writer;
+    private SqliteAppendStatements? _appendStatements; // prepared on the writer at the first append
     private volatile bool _migrated;
     private volatile bool _disposed;
 
@@ -84,6 +85,8 @@ public sealed partial class SqliteMonitorStore : IMonitorStore
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
+            _appendStatements?.Dispose();
+            _appendStatements = null;
             _writer?.Dispose();
             _writer = null;
         }

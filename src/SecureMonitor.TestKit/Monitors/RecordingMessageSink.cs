@@ -26,6 +26,13 @@ public sealed class RecordingMessageSink : IVerifiedMessageSink
         return ValueTask.FromResult(AcceptedMessage.Stored);
     }
 
+    /// <summary>Never overloaded: it keeps nothing but counts.</summary>
+    public bool Overloaded => false;
+
+    public void HeartbeatShed(OpenedEnvelope envelope)
+    {
+    }
+
     /// <summary>Records a message accepted elsewhere (e.g. stored by the node's store), for tallies.</summary>
     public void Observe(string hostId, ulong sequence, WatcherMessage message)
     {

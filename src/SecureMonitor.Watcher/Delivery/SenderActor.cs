@@ -174,7 +174,7 @@ public sealed partial class SenderActor : Actor
         _sentThrough = 0;
         link.StartReading(Self);
         LogConnected(Context.Log, link.Endpoint.ToString(), _spool.Count);
-        await link.SendAsync(Frames.Hello(_hostId, _options.AgentVersion));
+        await link.SendAsync(Frames.Hello(_hostId, _options.AgentVersion, cumulativeAcks: true));
     }
 
     private async ValueTask OnFrameAsync(Frame frame)
@@ -193,9 +193,12 @@ public sealed partial class SenderActor : Actor
                 await SendPendingAsync();
                 break;
             case Frame.BodyOneofCase.Ack:
-                _spool.Acknowledge(frame.Ack.Sequence);
-                _inFlight = Math.Max(0, _inFlight - 1);
-                _delivered++;
+                // Cumulative (asked for in the hello): everything sent up to this sequence is done. The
+                // spool sends in sequence order, so that is exactly what this connection sent before
+                // it; a monitor that acknowledges one by one, in order, means the same.
+                var acknowledged = _spool.AcknowledgeThrough(frame.Ack.Sequence);
+                _inFlight = Math.Max(0, _inFlight - acknowledged);
+                _delivered += acknowledged;
                 if (_inFlight <= _options.MaxInFlight / 2)
                 {
                     await SendPendingAsync();

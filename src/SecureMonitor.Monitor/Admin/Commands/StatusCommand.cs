@@ -4,7 +4,7 @@ using SecureMonitor.Transport;
 
 namespace SecureMonitor.Monitor.Admin.Commands;
 
-/// <summary><c>status</c>: this node's identity, role in the cluster, uptime and refusal counters.</summary>
+/// <summary><c>status</c>: this node's identity, role in the cluster, uptime, refusal counters and heartbeats shed under overload.</summary>
 public sealed class StatusCommand(AdminContext context) : AdminCommand(context, "status", readOnly: true, leaderOnly: false)
 {
     public override ValueTask<AdminOutput> ExecuteAsync(ConnectionIdentity caller, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
@@ -14,6 +14,7 @@ public sealed class StatusCommand(AdminContext context) : AdminCommand(context, 
         var cluster = Context.Cluster;
         var rejected = AdminJson.Array(Context.Rejections.Snapshot(),
             count => new JsonObject { ["host"] = count.Host, ["reason"] = count.Reason.ToMetricName(), ["count"] = count.Count });
+        var shed = Context.Rejections.ShedSnapshot();
         JsonNode status = new JsonObject
         {
             ["node"] = node.NodeId,
@@ -29,6 +30,12 @@ public sealed class StatusCommand(AdminContext context) : AdminCommand(context, 
             ["tailSubscribers"] = Context.Feed.SubscriberCount,
             ["caller"] = caller.Name,
             ["rejections"] = rejected,
+            // Heartbeats acknowledged but not stored under overload (alerts are never shed).
+            ["shedHeartbeats"] = new JsonObject
+            {
+                ["total"] = shed.Sum(entry => entry.Count),
+                ["hosts"] = AdminJson.Array(shed, entry => new JsonObject { ["host"] = entry.Host, ["count"] = entry.Count }),
+            },
         };
         return ValueTask.FromResult<AdminOutput>(status);
     }
