@@ -18,11 +18,14 @@ namespace SecureMonitor.Watcher.Tests.Durability;
 public sealed class WatcherDurabilityTests : IAsyncDisposable
 {
     private const string Host = "web-01";
-    private const string RuleId = "load-flip";
+    private const string RuleId = ScriptedLoadWatchers.RuleId;
     private readonly PkiFixture _pki = PkiFixture.WithWatchers(Host);
     private readonly string _work = Directory.CreateTempSubdirectory("sm-durability-").FullName;
     private readonly int _port = FreeLoopbackPort();
+    private readonly ScriptedLoadWatchers _load;
     private int _flips;
+
+    public WatcherDurabilityTests() => _load = new ScriptedLoadWatchers(_work);
 
     public async ValueTask DisposeAsync()
     {
@@ -34,7 +37,7 @@ public sealed class WatcherDurabilityTests : IAsyncDisposable
     [Fact]
     public async Task Alerts_raised_while_the_monitor_is_down_are_delivered_once_it_is_up_even_across_kill_9()
     {
-        WriteLoad(0);
+        _load.WriteLoad(0);
         var watcher = StartWatcher();
         try
         {
@@ -99,7 +102,7 @@ public sealed class WatcherDurabilityTests : IAsyncDisposable
     {
         _flips++;
         var firing = _flips % 2 == 1;
-        WriteLoad(firing ? 100 : 0);
+        _load.WriteLoad(firing ? 100 : 0);
         var fired = (_flips + 1) / 2;
         var resolved = _flips / 2;
         await watcher.WaitForLinesAsync(line => line.Contains($"Threshold {(firing ? "Fired" : "Resolved")} rule={RuleId}", StringComparison.Ordinal),
@@ -115,7 +118,8 @@ public sealed class WatcherDurabilityTests : IAsyncDisposable
 
     private SecureMonitorProcess StartWatcher()
     {
-        var process = SecureMonitorProcess.Start(["watcher", "--config", WriteConfig()]);
+        var process = SecureMonitorProcess.Start(["watcher", "--config",
+            _load.WriteConfig(Host, _pki.Paths.WatcherBundle(Host), [$"127.0.0.1:{_port}"], heartbeat: "1h", minBackoff: "50ms", maxBackoff: "300ms")]);
         _baseline[process.Id] = ((_flips + 1) / 2, _flips / 2);
         return process;
     }
@@ -125,36 +129,6 @@ public sealed class WatcherDurabilityTests : IAsyncDisposable
             () => monitor.Sink.RecentAlerts(Host).Count(received => received.Alert.RuleId == RuleId) >= count,
             () => $"{count} alerts at the monitor; it has {monitor.Sink.RecentAlerts(Host).Count}",
             TimeSpan.FromSeconds(30));
-
-    private string ProcRoot => Path.Combine(_work, "proc");
-
-    private void WriteLoad(double load)
-    {
-        Directory.CreateDirectory(ProcRoot);
-        var temporary = Path.Combine(ProcRoot, "loadavg.tmp");
-        File.WriteAllText(temporary, $"{load:0.00} {load:0.00} {load:0.00} 1/100 4242\n");
-        File.Move(temporary, Path.Combine(ProcRoot, "loadavg"), overwrite: true);
-    }
-
-    private string WriteConfig()
-    {
-        var file = Path.Combine(_work, "watcher.conf");
-        File.WriteAllText(file, $$"""
-            logging { level = Information, format = console }
-            transport { max-frame-size = 64KiB, handshake-timeout = 5s, idle-timeout = 60s }
-            watcher {
-              identity-dir = "{{_pki.Paths.WatcherBundle(Host)}}"
-              monitors = ["127.0.0.1:{{_port}}"]
-              data-dir = "{{Path.Combine(_work, "data")}}"
-              sampling { interval = 100ms, proc-root = "{{ProcRoot}}" }
-              heartbeat-interval = 1h
-              spool { max-size = 16MiB }
-              reconnect { min-backoff = 50ms, max-backoff = 300ms }
-              thresholds = [ { id = {{RuleId}}, metric = load.1, warn = 50, for = 0s, hysteresis = 0, cooldown = 0s } ]
-            }
-            """);
-        return file;
-    }
 
     private static int FreeLoopbackPort()
     {
