@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using SecureMonitor.Benchmarks.Failover;
 using SecureMonitor.Benchmarks.MonitorLoad;
+using SecureMonitor.Benchmarks.Scaling;
 
 // `monitor-load`: the open-loop load runner (throughput and latency percentiles of a real node).
 // Anything else: every BenchmarkDotNet class in this assembly, chosen with --filter, e.g. --filter '*Actor*'.
@@ -12,6 +13,11 @@ if (args is ["monitor-load", ..])
 if (args is ["failover", ..])
 {
     return await FailoverBenchmark.RunAsync(args[1..]);
+}
+// `scaling`: 100, 1,000 and 10,000 virtual watchers holding connections to one monitor process.
+if (args is ["scaling", ..])
+{
+    return await ScalingBenchmark.RunAsync(args[1..]);
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

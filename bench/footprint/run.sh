@@ -36,7 +36,8 @@ Options:
                           the launcher sets for the watcher role honour values given this way.
   -h, --help              show this help.
 
-Progress goes to standard error. Exit status: 0 on success, 1 when a process died or could not
+Progress goes to standard error; the figures are also printed as `RESULT name=value unit=U` lines
+on standard output (read by bench/run-all.sh). Exit status: 0 on success, 1 when a process died or could not
 be measured, 2 on bad usage.
 EOF
 }
@@ -279,4 +280,13 @@ report() {
     "$tmp/tasks.0" "$tmp/tasks.1" | sort -k3,3nr
   echo '```'
 }
+# Machine-readable figures (read by bench/run-all.sh): RESULT name=value unit=U.
+results() {
+  echo "RESULT footprint.minutes=$minutes unit=min"
+  echo "RESULT footprint.watcher.rss_mb=$w_rss unit=MB"
+  echo "RESULT footprint.watcher.cpu_pct=$w_cpu unit=%core"
+  echo "RESULT footprint.node_exporter.rss_mb=$n_rss unit=MB"
+  echo "RESULT footprint.node_exporter.cpu_pct=$n_cpu unit=%core"
+}
 if [ -n "$output" ]; then report >"$output"; log "report written to $output"; else report; fi
+results

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Google.Protobuf;
 using SecureMonitor.Benchmarks.Protocol;
+using SecureMonitor.Benchmarks.Reporting;
 using SecureMonitor.Benchmarks.Transport;
 using SecureMonitor.Pki;
 using SecureMonitor.Protocol.Sealing;
@@ -42,7 +43,12 @@ internal static class MonitorLoadBenchmark
 
         var latencies = await PacedAsync(connections, alertsPerSecond: 5_000, TimeSpan.FromSeconds(10));
         latencies.Sort();
-        Console.WriteLine($"latency at 5,000 alerts/s: p50 {Percentile(latencies, 0.50):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms ({latencies.Count:N0} alerts)");
+        ResultLine.Print("monitor_load.raw_seal_open_per_s", raw, "ops/s");
+        ResultLine.Print("monitor_load.alerts_per_s", throughput, "alerts/s");
+        ResultLine.Print("monitor_load.share_of_raw_pct", 100 * throughput / raw, "%");
+        ResultLine.Print("monitor_load.p50_ms_at_5000", Percentile.Of(latencies, 0.50), "ms");
+        ResultLine.Print("monitor_load.p99_ms_at_5000", Percentile.Of(latencies, 0.99), "ms");
+        Console.WriteLine($"latency at 5,000 alerts/s: p50 {Percentile.Of(latencies, 0.50):0.0} ms, p99 {Percentile.Of(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms ({latencies.Count:N0} alerts)");
 
         foreach (var connection in connections)
         {
@@ -87,6 +93,4 @@ internal static class MonitorLoadBenchmark
         }));
         return [.. results.SelectMany(list => list)];
     }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
 }
