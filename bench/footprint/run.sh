@@ -111,11 +111,16 @@ trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT
 trap 'exit 143' TERM
 
+# A port below the kernel's ephemeral range (so no outgoing connection takes it meanwhile) that no
+# TCP socket uses in any state: a listening-only check once handed node_exporter a port held by a
+# client connection, and its bind failed.
 free_port() {
-  local p
+  local p low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 21000 ] || low=32768
   for _ in $(seq 1 200); do
-    p=$(( (RANDOM % 30000) + 20000 ))
-    if [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; then echo "$p"; return 0; fi
+    p=$(( (RANDOM % (low - 20000)) + 20000 ))
+    if [ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ]; then echo "$p"; return 0; fi
   done
   return 1
 }
