@@ -123,6 +123,7 @@ fmt() { # number -> "1,234,567" (>= 1000) or up to 2 decimals; empty -> "n/a"
   awk -v x="$1" 'function commas(n,  s) { s = sprintf("%d", n); while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]([,]|$)/, ",&", s); return s }
     BEGIN { if (x >= 1000 || x <= -1000) print commas(x + 0.5); else if (x == int(x)) print x; else printf "%.2f\n", x }'
 }
+fmtu() { [ -n "${1:-}" ] && echo "$(fmt "$1")$2" || echo "n/a"; } # number, unit -> "1,234 ms" or "n/a"
 # met VALUE OP TARGET -> yes / no / n/a
 met() { [ -n "${1:-}" ] && [ -n "${3:-}" ] || { echo "n/a"; return; }; awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
   r = (op == ">=") ? a >= b : (op == "<=") ? a <= b : (op == "<") ? a < b : (op == "==") ? a == b : 0; print (r ? "yes" : "**no**") }'; }
@@ -164,25 +165,25 @@ store_alerts() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { print x * 1000 }' || 
   echo
   echo "| figure | value | target | met? |"
   echo "|---|---:|---|---|"
-  row "actor Tell, two actors (pair)" "$(fmt "$pair") msg/s" "≥ 5,000,000 msg/s" "$(met "$pair" ">=" 5000000)"
-  row "actor Tell, chain of ten (end-to-end messages)" "$(fmt "$chain") msg/s" "—" "—"
-  row "envelope seal, 256 B" "$(fmt "$seal")/s" "—" "—"
-  row "envelope open, 256 B" "$(fmt "$open")/s" "—" "—"
-  row "envelope seal + open, 256 B" "$(fmt "$sealopen")/s" "report against the raw primitives" "$(ratio "$sealopen" "$limit")% of the raw limit"
-  row "raw limit: AES-256-GCM enc + dec + 2 HMAC-SHA256, 256 B" "$(fmt "$limit")/s" "—" "—"
-  row "TLS 1.3 mutual handshakes (ECDSA P-256), 1 client" "$(fmt "$hs1")/s" "~500/s server side (ARCHITECTURE)" "—"
-  row "TLS 1.3 mutual handshakes (ECDSA P-256), 4 concurrent clients" "$(fmt "$hs4")/s" "~500/s server side (ARCHITECTURE)" "—"
+  row "actor Tell, two actors (pair)" "$(fmtu "$pair" " msg/s")" "≥ 5,000,000 msg/s" "$(met "$pair" ">=" 5000000)"
+  row "actor Tell, chain of ten (end-to-end messages)" "$(fmtu "$chain" " msg/s")" "—" "—"
+  row "envelope seal, 256 B" "$(fmtu "$seal" "/s")" "—" "—"
+  row "envelope open, 256 B" "$(fmtu "$open" "/s")" "—" "—"
+  row "envelope seal + open, 256 B" "$(fmtu "$sealopen" "/s")" "report against the raw primitives" "$(ratio "$sealopen" "$limit")% of the raw limit"
+  row "raw limit: AES-256-GCM enc + dec + 2 HMAC-SHA256, 256 B" "$(fmtu "$limit" "/s")" "—" "—"
+  row "TLS 1.3 mutual handshakes (ECDSA P-256), 1 client" "$(fmtu "$hs1" "/s")" "~500/s server side (ARCHITECTURE)" "—"
+  row "TLS 1.3 mutual handshakes (ECDSA P-256), 4 concurrent clients" "$(fmtu "$hs4" "/s")" "~500/s server side (ARCHITECTURE)" "—"
   row "store append, 1,000 alerts per durable commit, SQLite" "$(fmt "$(store_alerts "$sq")") alerts/s" "—" "—"
   row "store append, 1,000 alerts per durable commit, PostgreSQL (loopback)" "$(fmt "$(store_alerts "$pg")") alerts/s" "—" "—"
-  row "monitor: durable alerts/s, 64 TLS connections" "$(fmt "$ml") alerts/s" "≥ 50,000 alerts/s" "$(met "$ml" ">=" 50000)"
-  row "monitor: share of the raw seal+open rate of the same run ($(fmt "$ml_raw")/s)" "$(fmt "$ml_share") %" "≥ 25 %" "$(met "$ml_share" ">=" 25)"
-  row "monitor: acknowledgement latency p50 at 5,000 alerts/s" "$(fmt "$ml50") ms" "—" "—"
-  row "monitor: acknowledgement latency p99 at 5,000 alerts/s" "$(fmt "$ml99") ms" "< 50 ms" "$(met "$ml99" "<" 50)"
-  row "failover: kill -9 of the leader to alerts stored by the new one, median of $(fmt "$fo_kills") kills" "$(fmt "$fo_med") s" "≤ 5 s over 10 kills" "$(met "$fo_med" "<=" 5)"
-  row "failover: max" "$(fmt "$fo_max") s" "reported" "—"
-  row "watcher CPU (% of one core)" "$(fmt "$w_cpu") %" "≤ 0.2 % and below node_exporter ($(fmt "$n_cpu") %)" \
+  row "monitor: durable alerts/s, 64 TLS connections" "$(fmtu "$ml" " alerts/s")" "≥ 50,000 alerts/s" "$(met "$ml" ">=" 50000)"
+  row "monitor: share of the raw seal+open rate of the same run ($(fmt "$ml_raw")/s)" "$(fmtu "$ml_share" " %")" "≥ 25 %" "$(met "$ml_share" ">=" 25)"
+  row "monitor: acknowledgement latency p50 at 5,000 alerts/s" "$(fmtu "$ml50" " ms")" "—" "—"
+  row "monitor: acknowledgement latency p99 at 5,000 alerts/s" "$(fmtu "$ml99" " ms")" "< 50 ms" "$(met "$ml99" "<" 50)"
+  row "failover: kill -9 of the leader to alerts stored by the new one, median of $(fmt "$fo_kills") kills" "$(fmtu "$fo_med" " s")" "≤ 5 s over 10 kills" "$(met "$fo_med" "<=" 5)"
+  row "failover: max" "$(fmtu "$fo_max" " s")" "reported" "—"
+  row "watcher CPU (% of one core)" "$(fmtu "$w_cpu" " %")" "≤ 0.2 % and below node_exporter ($(fmt "$n_cpu") %)" \
     "$(if [ "$(met "$w_cpu" "<=" 0.2)" = yes ] && [ "$(met "$w_cpu" "<" "$n_cpu")" = yes ]; then echo yes; elif [ -z "$w_cpu" ]; then echo n/a; else echo "**no**"; fi)"
-  row "watcher settled RSS$([ "$quick" = 1 ] && echo " (after $footprint_minutes min, not 10)")" "$(fmt "$w_rss") MB" "≤ 40 MB after 10 minutes (node_exporter: $(fmt "$n_rss") MB)" \
+  row "watcher settled RSS$([ "$quick" = 1 ] && echo " (after $footprint_minutes min, not 10)")" "$(fmtu "$w_rss" " MB")" "≤ 40 MB after 10 minutes (node_exporter: $(fmt "$n_rss") MB)" \
     "$(if [ "$quick" = 1 ]; then echo "not settled: $(met "$w_rss" "<=" 40)"; else met "$w_rss" "<=" 40; fi)"
   echo
   echo "## Scaling: concurrent virtual watchers against one monitor"
