@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using SecureMonitor.Benchmarks.Failover;
 using SecureMonitor.Benchmarks.MonitorLoad;
+using SecureMonitor.Benchmarks.Scaling;
 
 // `monitor-load`: the open-loop load runner (throughput, CPU per alert and latency percentiles of a
 // real node); `monitor-load-node` is the node process it starts. Anything else: every
@@ -16,6 +17,11 @@ switch (args)
 if (args is ["failover", ..])
 {
     return await FailoverBenchmark.RunAsync(args[1..]);
+}
+// `scaling`: 100, 1,000 and 10,000 virtual watchers holding connections to one monitor process.
+if (args is ["scaling", ..])
+{
+    return await ScalingBenchmark.RunAsync(args[1..]);
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -36,7 +36,8 @@ Options:
                           the launcher sets for the watcher role honour values given this way.
   -h, --help              show this help.
 
-Progress goes to standard error. Exit status: 0 on success, 1 when a process died or could not
+Progress goes to standard error; the figures are also printed as `RESULT name=value unit=U` lines
+on standard output (read by bench/run-all.sh). Exit status: 0 on success, 1 when a process died or could not
 be measured, 2 on bad usage.
 EOF
 }
@@ -110,11 +111,16 @@ trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT
 trap 'exit 143' TERM
 
+# A port below the kernel's ephemeral range (so no outgoing connection takes it meanwhile) that no
+# TCP socket uses in any state: a listening-only check once handed node_exporter a port held by a
+# client connection, and its bind failed.
 free_port() {
-  local p
+  local p low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 21000 ] || low=32768
   for _ in $(seq 1 200); do
-    p=$(( (RANDOM % 30000) + 20000 ))
-    if [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; then echo "$p"; return 0; fi
+    p=$(( (RANDOM % (low - 20000)) + 20000 ))
+    if [ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ]; then echo "$p"; return 0; fi
   done
   return 1
 }
@@ -279,4 +285,13 @@ report() {
     "$tmp/tasks.0" "$tmp/tasks.1" | sort -k3,3nr
   echo '```'
 }
+# Machine-readable figures (read by bench/run-all.sh): RESULT name=value unit=U.
+results() {
+  echo "RESULT footprint.minutes=$minutes unit=min"
+  echo "RESULT footprint.watcher.rss_mb=$w_rss unit=MB"
+  echo "RESULT footprint.watcher.cpu_pct=$w_cpu unit=%core"
+  echo "RESULT footprint.node_exporter.rss_mb=$n_rss unit=MB"
+  echo "RESULT footprint.node_exporter.cpu_pct=$n_cpu unit=%core"
+}
 if [ -n "$output" ]; then report >"$output"; log "report written to $output"; else report; fi
+results

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using SecureMonitor.Benchmarks.Reporting;
 using SecureMonitor.Storage;
 using SecureMonitor.Storage.Sqlite;
 using SecureMonitor.TestKit.Monitors;
@@ -67,6 +68,9 @@ public static class FailoverBenchmark
             var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
             Console.WriteLine($"failover over {kills} kills (kill -9 of the leader to the first alerts stored by the new leader): " +
                 $"median {median.TotalSeconds:0.00} s, max {sorted[^1].TotalSeconds:0.00} s, min {sorted[0].TotalSeconds:0.00} s");
+            ResultLine.Print("failover.median_s", median.TotalSeconds, "s");
+            ResultLine.Print("failover.max_s", sorted[^1].TotalSeconds, "s");
+            ResultLine.Print("failover.kills", kills, "kills");
             return 0;
         }
         finally

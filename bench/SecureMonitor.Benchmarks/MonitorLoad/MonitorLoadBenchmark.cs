@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
 using SecureMonitor.Benchmarks.Protocol;
+using SecureMonitor.Benchmarks.Reporting;
 using SecureMonitor.Benchmarks.Transport;
 using SecureMonitor.Protocol.Sealing;
 using SecureMonitor.Protocol.Wire;
@@ -65,7 +66,12 @@ internal static class MonitorLoadBenchmark
 
         var latencies = await PacedAsync(connections, alertsPerSecond: 5_000, TimeSpan.FromSeconds(latencySeconds));
         latencies.Sort();
-        Console.WriteLine($"latency at 5,000 alerts/s: p50 {Percentile(latencies, 0.50):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms ({latencies.Count:N0} alerts)");
+        ResultLine.Print("monitor_load.raw_seal_open_per_s", raw, "ops/s");
+        ResultLine.Print("monitor_load.alerts_per_s", best, "alerts/s"); // the best round
+        ResultLine.Print("monitor_load.share_of_raw_pct", 100 * best / raw, "%");
+        ResultLine.Print("monitor_load.p50_ms_at_5000", Percentile.Of(latencies, 0.50), "ms");
+        ResultLine.Print("monitor_load.p99_ms_at_5000", Percentile.Of(latencies, 0.99), "ms");
+        Console.WriteLine($"latency at 5,000 alerts/s: p50 {Percentile.Of(latencies, 0.50):0.0} ms, p99 {Percentile.Of(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms ({latencies.Count:N0} alerts)");
         Console.WriteLine($"load average at the end: {LoadAverage()}");
 
         foreach (var connection in connections)
@@ -119,8 +125,6 @@ internal static class MonitorLoadBenchmark
         var results = await Task.WhenAll(connections.Select(connection => connection.SendPacedAsync(perConnection, duration)));
         return [.. results.SelectMany(list => list)];
     }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
 
     private static int Option(string[] args, string name, int fallback) =>
         args.SkipWhile(arg => arg != name).Skip(1).Select(value => int.Parse(value, CultureInfo.InvariantCulture)).FirstOrDefault(fallback);
