@@ -30,8 +30,6 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
     private readonly ILogger _log;
     private LeaderTermParts _termParts = null!;
     private AdminContext? _adminContext;
-    private FileKeyring _keyring = null!;
-    private MonitorNodeHooks _hooks = null!;
     private volatile LeaderTerm? _term;
 
     private MonitorNode(ILogger log) => _log = log;
@@ -113,8 +111,6 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
         var tamper = new TamperDetector(options.TamperThreshold, options.TamperWindow, time, securityAlerts);
         Rejections = new RejectionCounters(tamper, time, loggers.CreateLogger<RejectionCounters>());
         _termParts = new LeaderTermParts(options, store, Notifier, keys, Rejections, hooks.OnStored, time, loggers);
-        _keyring = keyring;
-        _hooks = hooks;
 
         var startedAt = time.GetUtcNow();
         var rateLimiter = new HostRateLimiter(options.HostMessagesPerSecond, time);
