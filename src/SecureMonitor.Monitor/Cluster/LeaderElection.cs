@@ -219,7 +219,8 @@ public sealed partial class LeaderElection : IClusterState, IAsyncDisposable
         {
             return;
         }
-        _view = _view with { IsLeader = false };
+        // Not the leader any more, nor a leader to point watchers at: they go to the other members.
+        _view = _view with { IsLeader = false, LeaderNodeId = null, LeaderEndpoint = null };
         ending.Cancel();
         LogLeaseRunningOut(_log, _options.NodeId, _view.Epoch);
         _ = Task.Run(async () =>
@@ -237,6 +238,24 @@ public sealed partial class LeaderElection : IClusterState, IAsyncDisposable
                 _transition.Release();
             }
         });
+    }
+
+    /// <summary>Ends term <paramref name="epoch"/> if this node still holds it, giving the lease back: for a
+    /// leader that can no longer serve its term (its store writes fail). The node bids again next round.</summary>
+    public async Task StepDownAsync(long epoch, string reason)
+    {
+        await _transition.WaitAsync();
+        try
+        {
+            if (epoch != 0 && _termEpoch == epoch)
+            {
+                await EndTermLockedAsync(reason);
+            }
+        }
+        finally
+        {
+            _transition.Release();
+        }
     }
 
     private async Task EndTermLockedAsync(string reason)

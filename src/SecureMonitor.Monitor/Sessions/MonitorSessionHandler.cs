@@ -24,7 +24,9 @@ public sealed class MonitorSessionHandler(ISessionRouting routing, RejectionCoun
 
     private async Task RunWatcherAsync(AuthenticatedConnection connection, CancellationToken stopping)
     {
-        if (routing.Term is not { } term)
+        // A term whose end has begun (its lease is running out) takes no new watchers either: they
+        // would be dropped at once, and retry here instead of going to the next leader.
+        if (routing.Term is not { } term || term.Ending.IsCancellationRequested)
         {
             await connection.SendAsync(Frames.NotLeader(routing.RedirectEndpoints, routing.LeaderNodeId ?? ""), stopping);
             return;
