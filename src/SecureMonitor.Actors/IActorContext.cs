@@ -19,6 +19,10 @@ public interface IActorContext
 
     ITimerScheduler Timers { get; }
 
+    /// <summary>More user messages wait behind the current one: an actor may hold costly work (a store
+    /// write, a notification) for the next of them and do it once, as group commit does.</summary>
+    bool HasQueuedMessages { get; }
+
     /// <summary>A logger whose category is the actor's type.</summary>
     ILogger Log { get; }
 

@@ -12,9 +12,20 @@ public sealed record GroupCommitWriterOptions
     /// <summary>
     /// Called on the writer loop after each batch is durable and before any of its callers learns so,
     /// with the batch (messages, tags, outcomes) in commit order: e.g. to hand stored messages on with one
-    /// call per batch rather than one per message. Must be quick and must not throw.
+    /// call per batch rather than one per message. The next batch is committed once it completes, so a
+    /// slow consumer slows the writer (and, through its bounded queue, the callers) instead of losing
+    /// what it was handed. Must not throw.
     /// </summary>
-    public Action<CommitBatch>? Committed { get; init; }
+    public Func<CommitBatch, ValueTask>? Committed { get; init; }
+
+    /// <summary>
+    /// Called once, on the writer loop, when a batch could not be stored. From then on the writer stores
+    /// nothing: every queued and every later message fails with the same error, so that no later message
+    /// of a host can be stored past the sequence mark of one that was not (its resend would then be taken
+    /// for a replay and lost). The owner must replace the writer; the monitor ends its leadership term.
+    /// Must be quick and must not throw.
+    /// </summary>
+    public Action<Exception>? Faulted { get; init; }
 }
 
 /// <summary>
@@ -27,8 +38,11 @@ public sealed record GroupCommitWriterOptions
 /// appends it in one transaction; then it completes the batch's one <see cref="CommitBatch.Durable"/>
 /// task. So a message is durable once its batch's task completes, and a caller may acknowledge it then
 /// and not before. One task per batch, not per message: at tens of thousands of messages a second, a
-/// completion and a continuation for each were a large part of the monitor's CPU. If the batch fails,
-/// the task faults and every caller in it must not acknowledge (the next batch is tried afresh).</para>
+/// completion and a continuation for each were a large part of the monitor's CPU.</para>
+/// <para>If a batch fails, its task faults and no caller in it may acknowledge. The writer is then
+/// faulted: it fails every batch behind the failed one and every later message, and calls
+/// <see cref="GroupCommitWriterOptions.Faulted"/>. Storing a later batch instead would move a host's
+/// high-water mark past a message that was never stored.</para>
 /// <para>One writer serves one leadership term: every batch carries the <see cref="WriteFence"/> given at
 /// construction. After a <see cref="StaleFenceException"/> the node has lost leadership; dispose this
 /// writer and create a new one when leadership is regained.</para>
@@ -41,13 +55,15 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private readonly IMonitorStore _store;
     private readonly WriteFence _fence;
     private readonly int _maxBatchSize;
-    private readonly Action<CommitBatch>? _committed;
+    private readonly Func<CommitBatch, ValueTask>? _committed;
+    private readonly Action<Exception>? _faulted;
     private readonly Lock _gate = new();
     private readonly Queue<CommitBatch> _full = new();
     private readonly Task _loop;
     private CommitBatch? _filling;
     private int _queued;
     private bool _closed;
+    private CommitBatch? _failed; // set once a batch could not be stored: every later message joins its failure
     private TaskCompletionSource? _work; // the loop waits here when there is nothing to commit
     private TaskCompletionSource? _room; // callers wait here while the queue is full
 
@@ -61,6 +77,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         _fence = fence;
         _maxBatchSize = options.MaxBatchSize;
         _committed = options.Committed;
+        _faulted = options.Faulted;
         QueueCapacity = options.QueueCapacity;
         _loop = Task.Run(RunAsync);
     }
@@ -70,6 +87,18 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
     /// <summary>Messages queued and not yet taken into a commit.</summary>
     public int QueuedCount => Volatile.Read(ref _queued);
+
+    /// <summary>A batch could not be stored, so the writer stores nothing more (see <see cref="GroupCommitWriterOptions.Faulted"/>).</summary>
+    public bool IsFaulted
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _failed is not null;
+            }
+        }
+    }
 
     /// <summary>
     /// Queues <paramref name="message"/> and completes with its outcome once it is durable.
@@ -126,6 +155,12 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
+            if (_failed is not null)
+            {
+                ticket = new CommitTicket(_failed, 0);
+                room = null;
+                return true;
+            }
             if (_queued >= QueueCapacity)
             {
                 _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -192,12 +227,15 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             }
             catch (Exception e)
             {
-                batch.Fail(e);
+                FailFrom(batch, e);
                 continue;
             }
             try
             {
-                _committed?.Invoke(batch);
+                if (_committed is not null)
+                {
+                    await _committed(batch).ConfigureAwait(false);
+                }
             }
             finally
             {
@@ -206,7 +244,34 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops taking messages, commits everything already queued, then returns.</summary>
+    /// <summary>Fails <paramref name="batch"/>, everything queued behind it and every later message.</summary>
+    private void FailFrom(CommitBatch batch, Exception error)
+    {
+        var behind = new List<CommitBatch>();
+        TaskCompletionSource? room;
+        lock (_gate)
+        {
+            _failed = batch;
+            behind.AddRange(_full);
+            _full.Clear();
+            if (_filling is not null)
+            {
+                behind.Add(_filling);
+                _filling = null;
+            }
+            _queued = 0;
+            (room, _room) = (_room, null);
+        }
+        batch.Fail(error);
+        foreach (var queued in behind)
+        {
+            queued.Fail(error);
+        }
+        room?.TrySetResult(); // callers waiting for room join the failure
+        _faulted?.Invoke(error);
+    }
+
+    /// <summary>Stops taking messages, commits everything already queued (unless the writer is faulted), then returns.</summary>
     public async ValueTask DisposeAsync()
     {
         TaskCompletionSource? work, room;

@@ -39,8 +39,9 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         var first = writer.WriteAsync(Numbered(0));
         await hold.Entered.WaitAsync(Bound);
 
-        // 63 concurrent callers queue up while the first commit is held.
-        var queued = await Task.WhenAll(Enumerable.Range(1, 63).Select(i => Task.Run(async () => await writer.EnqueueAsync(Numbered(i))))).WaitAsync(Bound);
+        // 63 concurrent callers queue up while the first commit is held, each for a host of its own (callers
+        // of one host racing each other could queue its sequences out of order: a later one would then be a duplicate).
+        var queued = await Task.WhenAll(Enumerable.Range(1, 63).Select(i => Task.Run(async () => await writer.EnqueueAsync(Alert($"solo-{i}", 1, At(i)))))).WaitAsync(Bound);
         Assert.Equal(63, writer.QueuedCount);
         hold.Release();
         var outcomes = await Task.WhenAll([first, .. queued]).WaitAsync(Bound);
@@ -102,14 +103,15 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failed_batch_fails_every_caller_in_it_and_the_next_batch_still_commits()
+    public async Task A_failed_batch_fails_it_everything_queued_behind_it_and_every_later_write_so_no_later_sequence_is_stored()
     {
-        await using var writer = new GroupCommitWriter(_store, _fence);
+        var faults = new List<Exception>();
+        await using var writer = new GroupCommitWriter(_store, _fence, new GroupCommitWriterOptions { MaxBatchSize = 2, Faulted = faults.Add });
         var hold = _store.HoldNextAppend();
         var first = writer.WriteAsync(Alert("web-1", 1));
         await hold.Entered.WaitAsync(Bound);
         var doomed = new List<Task<AppendOutcome>>();
-        for (var s = 2UL; s <= 5; s++) doomed.Add(await writer.EnqueueAsync(Alert("web-1", s)));
+        for (var s = 2UL; s <= 5; s++) doomed.Add(await writer.EnqueueAsync(Alert("web-1", s))); // batches [2, 3] and [4, 5]
         _store.FailNextAppend(new IOException("disk went away"));
 
         hold.Release();
@@ -120,9 +122,14 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
             var error = await Assert.ThrowsAsync<IOException>(() => task.WaitAsync(Bound));
             Assert.Equal("disk went away", error.Message);
         }
-
-        Assert.Equal(AppendOutcome.Stored, await writer.WriteAsync(Alert("web-1", 6)).WaitAsync(Bound));
-        Assert.Equal([6UL, 1UL], (await _sqlite.ListAlertsAsync(new AlertQuery())).Select(a => a.Sequence));
+        // Storing 6 now would move web-1's mark past 2-5, and their resends would be taken for replays.
+        await Assert.ThrowsAsync<IOException>(() => writer.WriteAsync(Alert("web-1", 6)).WaitAsync(Bound));
+        Assert.True(writer.IsFaulted);
+        Assert.Equal(0, writer.QueuedCount);
+        Assert.Equal("disk went away", Assert.Single(faults).Message);
+        Assert.Equal([1, 2], _store.BatchSizes); // [4, 5] was never tried
+        Assert.Equal([1UL], (await _sqlite.ListAlertsAsync(new AlertQuery())).Select(a => a.Sequence));
+        Assert.Equal(1UL, await _sqlite.GetHighWaterMarkAsync("web-1"));
     }
 
     [Fact]

@@ -28,6 +28,8 @@ internal sealed partial class ActorCell : IActorContext
 
     ITimerScheduler IActorContext.Timers => Timers;
 
+    bool IActorContext.HasQueuedMessages => Mailbox.HasUserMessages;
+
     ILogger IActorContext.Log => _actorLog ??= System.LoggerFactory.CreateLogger(_actor?.GetType().FullName ?? Path);
 
     private int ChildCount

@@ -20,28 +20,35 @@ public sealed partial class HostActor(string hostId, HostLivenessOptions livenes
     public const string SilencedMetric = "watcher.silenced";
 
     private readonly HostLiveness _liveness = new(liveness);
+    private readonly List<LivenessChanged> _changes = [];
     private DateTimeOffset? _lastHeartbeat;
 
     protected override void PreStart() => Context.Timers.StartPeriodic("liveness", EvaluateLiveness.Instance, evaluateEvery);
 
-    protected override void Receive(object message)
+    /// <remarks>Alerts reach the correlator with <see cref="IActorRef.SendAsync"/>: when it is behind, this
+    /// host waits (and so, in turn, the writer and the watchers) rather than drop an alert from correlation.</remarks>
+    protected override async ValueTask ReceiveAsync(object message)
     {
         switch (message)
         {
             case StoredEvent stored:
-                if (OnStored(stored) is { } alert)
+                var observed = OnStored(stored);
+                await PublishAsync(); // a host back from Down is told before its alert
+                if (observed is not null)
                 {
-                    correlator.Tell(alert, Self);
+                    await correlator.SendAsync(observed, Self);
                 }
                 break;
             case StoredBatch batch:
-                OnStored(batch);
+                await OnStoredAsync(batch);
                 break;
             case HostSeen seen:
                 Seen(seen.At);
+                await PublishAsync();
                 break;
             case EvaluateLiveness:
-                Publish(_liveness.Evaluate(Context.System.TimeProvider.GetUtcNow()));
+                _changes.AddRange(_liveness.Evaluate(Context.System.TimeProvider.GetUtcNow()));
+                await PublishAsync();
                 break;
             case GetHostStates:
                 Sender.Tell(new HostState(hostId, _liveness.State, _lastHeartbeat));
@@ -53,7 +60,7 @@ public sealed partial class HostActor(string hostId, HostLivenessOptions livenes
     }
 
     /// <summary>A batch of this host's stored messages: its alerts go to the correlator as one message.</summary>
-    private void OnStored(StoredBatch batch)
+    private async ValueTask OnStoredAsync(StoredBatch batch)
     {
         List<ObservedAlert>? alerts = null;
         foreach (var stored in batch.Events)
@@ -63,9 +70,10 @@ public sealed partial class HostActor(string hostId, HostLivenessOptions livenes
                 (alerts ??= []).Add(alert);
             }
         }
+        await PublishAsync();
         if (alerts is not null)
         {
-            correlator.Tell(alerts.Count == 1 ? alerts[0] : new ObservedAlerts(alerts), Self);
+            await correlator.SendAsync(alerts.Count == 1 ? alerts[0] : new ObservedAlerts(alerts), Self);
         }
     }
 
@@ -87,18 +95,26 @@ public sealed partial class HostActor(string hostId, HostLivenessOptions livenes
     private void Seen(DateTimeOffset at)
     {
         _lastHeartbeat = _lastHeartbeat is { } last && last > at ? last : at;
-        Publish(_liveness.Heartbeat(at));
+        _changes.AddRange(_liveness.Heartbeat(at));
     }
 
-    private void Publish(IReadOnlyList<LivenessChanged> changes)
+    /// <summary>Logs and tells the liveness changes seen while handling the current message; a host going
+    /// Down or coming back is an alert for the correlator, and is not dropped either.</summary>
+    private async ValueTask PublishAsync()
     {
+        if (_changes.Count == 0)
+        {
+            return;
+        }
+        var changes = _changes.ToArray();
+        _changes.Clear();
         foreach (var change in changes)
         {
             LogLiveness(Context.Log, hostId, change.From, change.To, change.Silence.TotalSeconds, change.Phi);
             if (change.To == HostLivenessState.Down || change.From == HostLivenessState.Down)
             {
                 var silenced = change.To == HostLivenessState.Down;
-                correlator.Tell(new ObservedAlert(hostId, SilencedMetric, SilencedMetric, AlertLevel.Critical,
+                await correlator.SendAsync(new ObservedAlert(hostId, SilencedMetric, SilencedMetric, AlertLevel.Critical,
                     change.Silence.TotalSeconds, silenced, change.At), Self);
             }
             Context.Parent.Tell(new HostLivenessChanged(hostId, change.From, change.To, change.At, change.Silence), Self);

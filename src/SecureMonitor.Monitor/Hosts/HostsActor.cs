@@ -26,10 +26,10 @@ public sealed class HostsActor(IReadOnlyList<string> knownHosts, HostLivenessOpt
         switch (message)
         {
             case StoredBatch batch:
-                Route(batch);
+                await RouteAsync(batch);
                 break;
             case StoredEvent stored:
-                HostFor(stored.HostId).Tell(stored, Self);
+                await HostFor(stored.HostId).SendAsync(stored, Self);
                 break;
             case HostSeen seen:
                 HostFor(seen.HostId).Tell(seen, Self);
@@ -50,18 +50,19 @@ public sealed class HostsActor(IReadOnlyList<string> knownHosts, HostLivenessOpt
         }
     }
 
-    /// <summary>One message per host present in the batch, its events in commit order.</summary>
-    private void Route(StoredBatch batch)
+    /// <summary>One message per host present in the batch, its events in commit order. Stored alerts
+    /// wait for room in a busy host's mailbox (which slows the writer) rather than being dropped.</summary>
+    private async ValueTask RouteAsync(StoredBatch batch)
     {
         var events = batch.Events;
         if (events.Count > 0 && events.All(stored => string.Equals(stored.HostId, events[0].HostId, StringComparison.Ordinal)))
         {
-            HostFor(events[0].HostId).Tell(batch, Self);
+            await HostFor(events[0].HostId).SendAsync(batch, Self);
             return;
         }
         foreach (var group in events.GroupBy(stored => stored.HostId, StringComparer.Ordinal))
         {
-            HostFor(group.Key).Tell(new StoredBatch([.. group]), Self);
+            await HostFor(group.Key).SendAsync(new StoredBatch([.. group]), Self);
         }
     }
 

@@ -10,7 +10,10 @@ namespace SecureMonitor.Monitor.Incidents;
 /// The DoS correlator's home: every alert the hosts observe goes through it; each incident change
 /// is persisted (under the leader's fence) and only then told to administrators, once per change.
 /// A periodic tick resolves incidents after their quiet period and keeps Alertmanager's view of
-/// open incidents fresh. Its state is rebuilt from the store before its first message, so a new
+/// open incidents fresh. While alerts keep arriving (more messages queued), the incident's growth is
+/// gathered into one change, stored and told at most <see cref="MaxGrowthDelay"/> later: in a storm from
+/// thousands of hosts that is one store write and one notification instead of one per new host, and
+/// the correlator keeps up with the stored alerts. Its state is rebuilt from the store before its first message, so a new
 /// leader and a restarted actor alike continue the open incident instead of duplicating it.
 /// </summary>
 public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorStore store, WriteFence fence, NotificationDispatcher notifier,
@@ -21,10 +24,22 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
     private readonly Dictionary<string, (IncidentChange Change, DateTimeOffset At)> _lastChanges = new(StringComparer.Ordinal);
     private DateTimeOffset _lastRefresh = DateTimeOffset.MinValue;
     private bool _restored;
+    private IncidentGrew? _pendingGrowth;
+    private DateTimeOffset _pendingSince;
+    private bool _flushQueued;
+
+    /// <summary>Longest a growth of the incident waits to be stored and told while alerts keep coming.</summary>
+    public static readonly TimeSpan MaxGrowthDelay = TimeSpan.FromSeconds(1);
 
     private sealed record Tick
     {
         public static readonly Tick Instance = new();
+    }
+
+    /// <summary>Sent to itself behind the queued messages, so a gathered growth goes out once they are handled.</summary>
+    private sealed record FlushGrowth
+    {
+        public static readonly FlushGrowth Instance = new();
     }
 
     /// <summary>Asks for the active incident (null when quiet).</summary>
@@ -74,11 +89,29 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
             case Resolve resolve:
                 await OperatorChangeAsync(now => _correlator.Resolve(resolve.IncidentId, resolve.By, resolve.Note, now));
                 break;
+            case FlushGrowth:
+                _flushQueued = false;
+                break;
             default:
                 Unhandled(message);
                 break;
         }
+        if (_pendingGrowth is null)
+        {
+            return;
+        }
+        if (!Context.HasQueuedMessages || Now - _pendingSince >= MaxGrowthDelay)
+        {
+            await FlushGrowthAsync();
+        }
+        else if (!_flushQueued)
+        {
+            _flushQueued = true;
+            Context.Self.Tell(FlushGrowth.Instance);
+        }
     }
+
+    private DateTimeOffset Now => Context.System.TimeProvider.GetUtcNow();
 
     private async ValueTask RestoreAsync()
     {
@@ -108,24 +141,64 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
         Sender.Tell(new OperatorChangeOutcome(IncidentMapping.ToRecord(happened.Incident, _versions.GetValueOrDefault(happened.Incident.Id))));
     }
 
+    /// <summary>Stores and tells each change in order; growth is gathered (see the class remarks), and a
+    /// gathered growth always goes out before the change that follows it.</summary>
     private async ValueTask PublishAsync(IReadOnlyList<IncidentEvent> changes)
     {
         foreach (var change in changes)
         {
-            var incident = change.Incident;
-            var version = await store.UpsertIncidentAsync(IncidentMapping.ToRecord(incident, _versions.GetValueOrDefault(incident.Id)), fence);
-            _versions[incident.Id] = version;
-            if (change is IncidentResolved)
+            if (change is IncidentGrew grew)
             {
-                _lastChanges.Remove(incident.Id);
+                await GatherAsync(grew);
+                continue;
             }
-            else
-            {
-                _lastChanges[incident.Id] = (IncidentMapping.ChangeOf(change), change.At);
-            }
-            LogIncident(Context.Log, incident.Id, change.GetType().Name, incident.State.ToString(), incident.Hosts.Count, string.Join(",", incident.Metrics));
-            notifier.Publish(IncidentMapping.ToNotification(change, monitorNode, version));
+            await FlushGrowthAsync();
+            await StoreAndTellAsync(change);
         }
+    }
+
+    private async ValueTask GatherAsync(IncidentGrew grew)
+    {
+        if (_pendingGrowth is { } other && !string.Equals(other.Incident.Id, grew.Incident.Id, StringComparison.Ordinal))
+        {
+            await FlushGrowthAsync();
+        }
+        if (_pendingGrowth is not { } pending)
+        {
+            _pendingGrowth = grew;
+            _pendingSince = Now;
+            return;
+        }
+        _pendingGrowth = new IncidentGrew(grew.Incident,
+            [.. pending.NewHosts.Union(grew.NewHosts, StringComparer.Ordinal)],
+            [.. pending.NewMetrics.Union(grew.NewMetrics, StringComparer.Ordinal)],
+            pending.NewReasons | grew.NewReasons, grew.At);
+    }
+
+    private async ValueTask FlushGrowthAsync()
+    {
+        if (_pendingGrowth is { } pending)
+        {
+            _pendingGrowth = null;
+            await StoreAndTellAsync(pending);
+        }
+    }
+
+    private async ValueTask StoreAndTellAsync(IncidentEvent change)
+    {
+        var incident = change.Incident;
+        var version = await store.UpsertIncidentAsync(IncidentMapping.ToRecord(incident, _versions.GetValueOrDefault(incident.Id)), fence);
+        _versions[incident.Id] = version;
+        if (change is IncidentResolved)
+        {
+            _lastChanges.Remove(incident.Id);
+        }
+        else
+        {
+            _lastChanges[incident.Id] = (IncidentMapping.ChangeOf(change), change.At);
+        }
+        LogIncident(Context.Log, incident.Id, change.GetType().Name, incident.State.ToString(), incident.Hosts.Count, string.Join(",", incident.Metrics));
+        notifier.Publish(IncidentMapping.ToNotification(change, monitorNode, version));
     }
 
     /// <summary>Alertmanager forgets alerts that are not re-sent; keep the open incident alive there.</summary>

@@ -84,7 +84,8 @@ public sealed class LeaderTerm : IAsyncDisposable
             // so the term is published only once that is done.
             var restored = await incidents.Ask<ActiveIncident>(IncidentsActor.GetActiveIncident.Instance, options.LeaseDuration);
 
-            sink = new PersistentMessageSink(store, fence, hosts, parts.OnStored, parts.Time);
+            sink = new PersistentMessageSink(store, fence, hosts, parts.OnStored, parts.Time,
+                new GroupCommitWriterOptions { Faulted = error => parts.OnStoreFailed(epoch, error) });
             var verifier = new EnvelopeVerifier(parts.Keys, sink, parts.Rejections, options.MaxFrameBytes);
             return new LeaderTerm(epoch, ending, system, hosts, incidents, sink, verifier)
             {
@@ -113,4 +114,5 @@ public sealed class LeaderTerm : IAsyncDisposable
 
 /// <summary>What every term of a node is built from.</summary>
 internal sealed record LeaderTermParts(MonitorOptions Options, IMonitorStore Store, NotificationDispatcher Notifier, IEnvelopeKeyProvider Keys,
-    RejectionCounters Rejections, Action<StoredEvent>? OnStored, TimeProvider Time, ILoggerFactory Loggers);
+    RejectionCounters Rejections, Action<StoredEvent>? OnStored, TimeProvider Time, ILoggerFactory Loggers,
+    Action<long, Exception> OnStoreFailed);

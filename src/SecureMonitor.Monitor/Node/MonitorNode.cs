@@ -96,7 +96,8 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
         var keys = new KeyringEnvelopeKeys(keyring, time);
         OnStop(() => { keys.Dispose(); return ValueTask.CompletedTask; });
 
-        var store = MonitorStoreFactory.Create(options);
+        var configured = MonitorStoreFactory.Create(options);
+        var store = hooks.WrapStore?.Invoke(configured) ?? configured;
         Store = store;
         OnStop(store.DisposeAsync);
         await store.MigrateAsync(cancellationToken);
@@ -110,7 +111,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
         var securityAlerts = hooks.SecurityAlerts ?? new LoggingSecurityAlertSink(loggers.CreateLogger<LoggingSecurityAlertSink>());
         var tamper = new TamperDetector(options.TamperThreshold, options.TamperWindow, time, securityAlerts);
         Rejections = new RejectionCounters(tamper, time, loggers.CreateLogger<RejectionCounters>());
-        _termParts = new LeaderTermParts(options, store, Notifier, keys, Rejections, hooks.OnStored, time, loggers);
+        _termParts = new LeaderTermParts(options, store, Notifier, keys, Rejections, hooks.OnStored, time, loggers, OnStoreFailed);
 
         var startedAt = time.GetUtcNow();
         var rateLimiter = new HostRateLimiter(options.HostMessagesPerSecond, time);
@@ -177,6 +178,15 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
         }
     }
 
+    /// <summary>A term's writer could not store a batch and stores nothing more: the term cannot go on
+    /// (its watchers would only be refused), so the node steps down, giving the lease back, and bids
+    /// again with a fresh writer. The watchers resend what was not acknowledged.</summary>
+    private void OnStoreFailed(long epoch, Exception error)
+    {
+        LogStoreWriteFailed(_log, epoch, error.GetType().Name, error.Message);
+        _ = Task.Run(() => Cluster.StepDownAsync(epoch, $"the store failed a write ({error.GetType().Name})"));
+    }
+
     private void OnStop(Func<ValueTask> stop) => _stops.Add(stop);
 
     public async ValueTask DisposeAsync()
@@ -202,6 +212,10 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Term {Epoch} restored {Hosts} host(s) and open incident {Incident} from the store")]
     private static partial void LogTermBegun(ILogger log, long epoch, int hosts, string incident);
+
+    [LoggerMessage(Level = LogLevel.Critical,
+        Message = "Term {Epoch} could not store verified messages ({Error}: {Detail}); nothing was acknowledged, stepping down")]
+    private static partial void LogStoreWriteFailed(ILogger log, long epoch, string error, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A part of the node failed to stop cleanly: {Error}")]
     private static partial void LogStopFailed(ILogger log, string error);

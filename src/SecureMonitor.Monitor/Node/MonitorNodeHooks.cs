@@ -2,6 +2,7 @@ using SecureMonitor.Monitor.Cluster;
 using SecureMonitor.Monitor.Persistence;
 using SecureMonitor.Monitor.Security;
 using SecureMonitor.Notifications;
+using SecureMonitor.Storage;
 
 namespace SecureMonitor.Monitor.Node;
 
@@ -20,4 +21,7 @@ public sealed record MonitorNodeHooks
     /// <summary>The node's view of the cluster as admin commands see it; null: this node leads alone.
     /// Tests supply a follower's view to exercise the console's redirect to the leader.</summary>
     public IClusterState? ClusterState { get; init; }
+
+    /// <summary>Wraps the store the configuration names (tests inject store failures with it).</summary>
+    public Func<IMonitorStore, IMonitorStore>? WrapStore { get; init; }
 }

@@ -50,6 +50,9 @@ public sealed class PersistentMessageSink : IVerifiedMessageSink, IAsyncDisposab
 
     public bool Overloaded => _writer.QueuedCount >= _shedHeartbeatsAt;
 
+    /// <summary>Messages waiting for a durable commit.</summary>
+    public int QueuedCount => _writer.QueuedCount;
+
     public async ValueTask<ulong> HighWaterMarkAsync(string hostId, CancellationToken cancellationToken) =>
         await _store.GetHighWaterMarkAsync(hostId, cancellationToken);
 
@@ -64,8 +67,9 @@ public sealed class PersistentMessageSink : IVerifiedMessageSink, IAsyncDisposab
     public void HeartbeatShed(OpenedEnvelope envelope) => _hosts.Tell(new HostSeen(envelope.HostId, _time.GetUtcNow()));
 
     /// <summary>On the writer loop, once a batch is durable: what was stored (not what the store
-    /// caught as a duplicate, e.g. raced in from a second connection) goes to the hosts, in order.</summary>
-    private void OnCommitted(CommitBatch batch)
+    /// caught as a duplicate, e.g. raced in from a second connection) goes to the hosts, in order. It
+    /// waits for room in the hosts actor's mailbox rather than drop a stored alert from correlation.</summary>
+    private async ValueTask OnCommitted(CommitBatch batch)
     {
         var events = new List<StoredEvent>(batch.Count);
         for (var index = 0; index < batch.Count; index++)
@@ -79,7 +83,7 @@ public sealed class PersistentMessageSink : IVerifiedMessageSink, IAsyncDisposab
         }
         if (events.Count > 0)
         {
-            _hosts.Tell(new StoredBatch(events));
+            await _hosts.SendAsync(new StoredBatch(events));
         }
     }
 

@@ -18,7 +18,9 @@ public sealed record MonitorHarnessOptions
     /// window). A <see cref="ManualTimeProvider"/> must start at the real current time.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Long enough for honest handshakes on a loaded CI machine (1 s was missed there);
+    /// tests of the timeout itself set a short one.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     public int MaxFrameBytes { get; init; } = FrameLimits.DefaultMaxFrameBytes;
 
@@ -57,6 +59,9 @@ public sealed record MonitorHarnessOptions
     /// <summary>The node's view of the cluster for admin commands (e.g. a <see cref="StaticClusterState"/>
     /// follower); null: the node leads alone.</summary>
     public IClusterState? ClusterState { get; init; }
+
+    /// <summary>Wraps the node's store, e.g. to make a write fail.</summary>
+    public Func<SecureMonitor.Storage.IMonitorStore, SecureMonitor.Storage.IMonitorStore>? WrapStore { get; init; }
 
     /// <summary>The threshold rules the watchers ship with (<c>monitor.thresholds.baseline</c>); none by default.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, string>> ThresholdBaseline { get; init; } = [];
@@ -147,6 +152,7 @@ public sealed class MonitorHarness : IAsyncDisposable
                 OnStored = stored => sink.Observe(stored.HostId, stored.Sequence, stored.Message),
                 SecurityAlerts = alerts,
                 ClusterState = options.ClusterState,
+                WrapStore = options.WrapStore,
             });
             if (options.DataDirectory is null)
             {

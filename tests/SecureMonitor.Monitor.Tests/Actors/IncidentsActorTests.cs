@@ -34,6 +34,7 @@ public sealed class IncidentsActorTests : IAsyncLifetime
     private readonly string _data = Directory.CreateTempSubdirectory("sm-incidents-actor-").FullName;
     private readonly RecordingChannel _channel = new();
     private SqliteMonitorStore _store = null!;
+    private GatedIncidentStore _gate = null!;
     private NotificationDispatcher _notifier = null!;
     private IActorRef _incidents = null!;
 
@@ -45,8 +46,9 @@ public sealed class IncidentsActorTests : IAsyncLifetime
             ?? throw new InvalidOperationException("a fresh store refused the lease");
         _notifier = new NotificationDispatcher([_channel], time: _kit.Time);
         var fence = new WriteFence(lease.Epoch);
+        (var gated, _gate) = GatedIncidentStore.Wrap(_store);
         _incidents = _kit.System.ActorOf(
-            Props.Create(() => new IncidentsActor(Correlation, _store, fence, _notifier, Node)), "incidents");
+            Props.Create(() => new IncidentsActor(Correlation, gated, fence, _notifier, Node)), "incidents");
         await _kit.BarrierAsync(_incidents); // PreStart has armed the 1 s tick
     }
 
@@ -183,6 +185,35 @@ public sealed class IncidentsActorTests : IAsyncLifetime
         Assert.Equal(StoredState.Open, stored.State);
         Assert.Equal(Correlation.StormAlerts, stored.AlertCount);
         await _channel.ExpectNoneAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task New_hosts_arriving_while_the_actor_is_busy_grow_the_incident_in_one_change_stored_and_notified_once()
+    {
+        _gate.HoldNext();
+        await AlertAsync("web-01");
+        await AlertAsync("web-02");
+        _incidents.Tell(new ObservedAlert("web-03", "cpu-high", "cpu.usage_percent", AlertLevel.Warning, 97, true, _kit.Time.GetUtcNow()));
+        await _gate.Reached.WaitAsync(Bound); // the opening is being written; what follows queues up
+        var joining = Enumerable.Range(4, 20).Select(host => $"web-{host:00}").ToList();
+        foreach (var host in joining)
+        {
+            _incidents.Tell(new ObservedAlert(host, "cpu-high", "cpu.usage_percent", AlertLevel.Warning, 97, true, _kit.Time.GetUtcNow()));
+        }
+        _gate.Release();
+
+        var opened = await _channel.NextAsync();
+        Assert.Equal(IncidentChange.Opened, opened.Change);
+        Assert.Equal(["web-01", "web-02", "web-03"], opened.Hosts);
+        var grew = await _channel.NextAsync();
+        Assert.Equal(IncidentChange.Grew, grew.Change);
+        Assert.Equal(opened.IncidentId, grew.IncidentId);
+        Assert.Equal(23, grew.Hosts.Count);
+        await _channel.ExpectNoneAsync(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(2, _gate.Upserts); // not one write per joining host
+        var stored = Assert.Single(await _store.ListIncidentsAsync(openOnly: false));
+        Assert.Equal(23, stored.Hosts.Count);
+        Assert.Equal(grew.Version, stored.Version);
     }
 
     /// <summary>web-01, web-02 and web-03 alert 5 s apart, within W; returns the instant the third one arrived.</summary>

@@ -26,7 +26,7 @@ public sealed class HostileConnectionTests(ITestOutputHelper output) : MonitorTe
     [Fact]
     public async Task A_connection_that_sends_nothing_is_closed_after_the_handshake_timeout_and_counted()
     {
-        var monitor = await StartMonitorWithWatchersAsync("web-01", "web-02");
+        var monitor = await StartMonitorAsync(NewPki(["web-01", "web-02"]), new MonitorHarnessOptions { HandshakeTimeout = TimeSpan.FromSeconds(1) });
         await using var before = await monitor.ConnectWatcherAsync("web-01");
         await before.SendAlertAsync();
 
