@@ -35,12 +35,9 @@ public sealed class HostsActor(IReadOnlyList<string> knownHosts, HostLivenessOpt
                 HostFor(seen.HostId).Tell(seen, Self);
                 break;
             case GetHostStates:
-                var states = new List<HostState>(_hosts.Count);
-                foreach (var host in _hosts.Values)
-                {
-                    states.Add(await host.Ask<HostState>(GetHostStates.Instance, TimeSpan.FromSeconds(5)));
-                }
-                Sender.Tell(new HostStates([.. states.OrderBy(state => state.HostId, StringComparer.Ordinal)]));
+                // Answered from a task of its own, the hosts asked all at once: routing of stored
+                // messages goes on meanwhile, and a host busy waiting for the correlator is only left out.
+                _ = ReplyWithStatesAsync([.. _hosts.Values], Sender);
                 break;
             case HostLivenessChanged:
                 break; // logged by the host; a later issue shows it in the admin console
@@ -48,6 +45,25 @@ public sealed class HostsActor(IReadOnlyList<string> knownHosts, HostLivenessOpt
                 Unhandled(message);
                 break;
         }
+    }
+
+    /// <summary>Longest a host may take to say how it is before the answer goes without it.</summary>
+    private static readonly TimeSpan HostAnswerTimeout = TimeSpan.FromSeconds(3);
+
+    private static async Task ReplyWithStatesAsync(IActorRef[] hosts, IActorRef replyTo)
+    {
+        var answers = await Task.WhenAll(hosts.Select(async host =>
+        {
+            try
+            {
+                return await host.Ask<HostState>(GetHostStates.Instance, HostAnswerTimeout);
+            }
+            catch (AskTimeoutException)
+            {
+                return null;
+            }
+        }));
+        replyTo.Tell(new HostStates([.. answers.OfType<HostState>().OrderBy(state => state.HostId, StringComparer.Ordinal)]));
     }
 
     /// <summary>One message per host present in the batch, its events in commit order. Stored alerts

@@ -54,6 +54,7 @@ public sealed class IncidentsActorTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        _gate.Release(); // a test that failed while a write was held must not hold the actor's stop
         await _kit.DisposeAsync();
         await _notifier.DisposeAsync();
         await _store.DisposeAsync();

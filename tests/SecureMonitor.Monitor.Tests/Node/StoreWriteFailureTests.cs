@@ -27,11 +27,17 @@ public sealed class StoreWriteFailureTests(ITestOutputHelper output) : MonitorTe
         control.ArmNextAppend();
         var second = watcher.Seal(TestWatcherConnection.SampleAlert());
         var third = watcher.Seal(TestWatcherConnection.SampleAlert());
-        await watcher.SendAsync(Frames.Envelope(second));
-        await control.Reached.WaitAsync(monitor.HarnessOptions.Within); // [2] is being written
-        await watcher.SendAsync(Frames.Envelope(third));
-        await Eventually.WaitUntilAsync(() => monitor.Node.Term?.Sink.QueuedCount == 1, () => "sequence 3 was not queued behind the failing write");
-        control.Fail();
+        try
+        {
+            await watcher.SendAsync(Frames.Envelope(second));
+            await control.Reached.WaitAsync(monitor.HarnessOptions.Within); // [2] is being written
+            await watcher.SendAsync(Frames.Envelope(third));
+            await Eventually.WaitUntilAsync(() => monitor.Node.Term?.Sink.QueuedCount == 1, () => "sequence 3 was not queued behind the failing write");
+        }
+        finally
+        {
+            control.Fail(); // also when the test fails here: the node's stop must not wait on a held write
+        }
 
         var replies = await watcher.WaitForCloseAsync();
         Assert.DoesNotContain(replies, reply => reply.BodyCase == Frame.BodyOneofCase.Ack && reply.Ack.Sequence >= 2);
