@@ -88,18 +88,6 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     /// <summary>Messages queued and not yet taken into a commit.</summary>
     public int QueuedCount => Volatile.Read(ref _queued);
 
-    /// <summary>A batch could not be stored, so the writer stores nothing more (see <see cref="GroupCommitWriterOptions.Faulted"/>).</summary>
-    public bool IsFaulted
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _failed is not null;
-            }
-        }
-    }
-
     /// <summary>
     /// Queues <paramref name="message"/> and completes with its outcome once it is durable.
     /// <paramref name="ct"/> cancels waiting (for room, or for the commit); a cancelled caller does not

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SecureMonitor.Protocol.Wire;
 using SecureMonitor.Transport;
 
@@ -61,20 +60,11 @@ public abstract class AdminTestBase : IAsyncLifetime
     protected static async Task<JsonObject> UntilAsync(AdminClient client, Func<JsonObject, bool> condition, string what, string command,
         params string[] arguments)
     {
-        var started = Stopwatch.GetTimestamp();
-        while (true)
-        {
-            var result = await OkAsync(client, command, arguments);
-            if (condition(result))
-            {
-                return result;
-            }
-            if (Stopwatch.GetElapsedTime(started) > Within)
-            {
-                throw new TestKitAssertionException($"Not within {Within.TotalSeconds} s: {what}; last '{command}': {result.ToJsonString()}");
-            }
-            await Task.Yield();
-        }
+        JsonObject? result = null;
+        // Every command is audited (a store write), so it is repeated on a period, not back to back.
+        await Eventually.WaitUntilAsync(async () => condition(result = await OkAsync(client, command, arguments)),
+            () => $"{what}; last '{command}': {result?.ToJsonString()}", Within);
+        return result!;
     }
 
     /// <summary>Alerts from <paramref name="hosts"/> (one each, accepted), enough to open a DoS incident at the default K = 3.</summary>

@@ -204,11 +204,11 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     private async Task WaitForStoredAsync(IMonitorStore store, int perHost)
     {
         var counts = new Dictionary<string, int>();
-        await Eventually.WaitUntilAsync(() =>
+        await Eventually.WaitUntilAsync(async () =>
         {
             foreach (var host in Hosts)
             {
-                counts[host] = store.ListAlertsAsync(new AlertQuery { Host = host, Limit = 1000 }).GetAwaiter().GetResult().Count;
+                counts[host] = (await store.ListAlertsAsync(new AlertQuery { Host = host, Limit = 1000 })).Count;
             }
             return counts.Values.All(count => count >= perHost);
         }, () => $"expected {perHost} alerts per host in the store; it has {string.Join(", ", counts)}. Monitors said:\n" +

@@ -26,9 +26,6 @@ public sealed class AdminClient(AdminClientOptions options, IdentityBundle ident
 
     public IdentityBundle Identity => identity;
 
-    /// <summary>The node commands go to first, once connected.</summary>
-    public MonitorEndpoint? ConnectedTo => _home?.Endpoint;
-
     /// <summary>Connects to the first node of the list that answers (again, if the connection was lost).</summary>
     /// <exception cref="AdminUnreachableException">No node could be reached.</exception>
     public async Task<AdminConnection> ConnectAsync(CancellationToken cancellationToken)

@@ -14,8 +14,6 @@ namespace SecureMonitor.Admin.Rendering;
 /// </summary>
 public sealed class ResultRenderer(IAnsiConsole console, TimeZoneInfo zone)
 {
-    public TimeZoneInfo Zone => zone;
-
     public void Render(string wire, string json)
     {
         JsonNode? result;

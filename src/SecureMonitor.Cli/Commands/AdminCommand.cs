@@ -37,7 +37,8 @@ public static class AdminCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellation) =>
         {
-            if (parse.GetValue(monitors) is { } list && !list.Split(',').All(text => MonitorEndpoint.TryParse(text, out _, out _)))
+            // Checked here too so that a bad flag exits as a usage error, not a configuration error.
+            if (parse.GetValue(monitors) is { } list && !list.Split(',', StringSplitOptions.TrimEntries).All(text => MonitorEndpoint.TryParse(text, out _, out _)))
             {
                 throw new CliException($"--monitor: '{list}' is not HOST:PORT[,HOST:PORT...]", ExitCodes.Usage);
             }

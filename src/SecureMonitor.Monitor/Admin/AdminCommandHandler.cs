@@ -129,10 +129,13 @@ public sealed partial class AdminCommandHandler
     /// re-issued certificate of the same person is told apart.</summary>
     public static string AuditSubject(ConnectionIdentity caller) => $"CN={caller.Certificate.Name}, serial {caller.Certificate.Serial}";
 
-    private static string Quote(string argument) =>
-        argument.Length > 0 && !argument.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'')
-            ? new string([.. argument.Select(c => char.IsControl(c) ? '?' : c)])
-            : "\"" + new string([.. argument.Select(c => char.IsControl(c) ? '?' : c)]).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    private static string Quote(string argument)
+    {
+        var shown = new string([.. argument.Select(c => char.IsControl(c) ? '?' : c)]);
+        return argument.Length > 0 && !argument.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'')
+            ? shown
+            : "\"" + shown.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    }
 
     private static string Cut(string text) => text.Length <= MaxAuditText ? text : text[..(MaxAuditText - 3)] + "...";
 

@@ -70,21 +70,18 @@ public sealed class AdminContext
     public AdminLeaderServices RequireLeader() =>
         Leader ?? throw new AdminCommandException($"this node ({Cluster.NodeId}) has not finished taking over as leader; try again shortly");
 
-    /// <summary>Builds the context of a node; <paramref name="leader"/> is given when the node leads from the start.</summary>
+    /// <summary>Builds the context of a node; the leader-only parts are attached when a term begins. The
+    /// live feed hears the node's incident notifications (only a leader's correlator publishes any).</summary>
     public static AdminContext Create(IClusterState cluster, MonitorOptions options, IMonitorStore store, FileKeyring keyring, MonitorNodeInfo node,
-        RejectionCounters rejections, TimeProvider time, ILoggerFactory loggers, AdminLeaderParts? leader)
+        RejectionCounters rejections, NotificationDispatcher notifier, TimeProvider time, ILoggerFactory loggers)
     {
-        var context = new AdminContext(cluster, store, time, node, rejections, new AdminPki(options.PkiDirectory, keyring, time),
-            options, loggers);
-        if (leader is not null)
-        {
-            context.AttachLeader(leader);
-        }
+        var context = new AdminContext(cluster, store, time, node, rejections, new AdminPki(options.PkiDirectory, keyring, time), options, loggers);
+        notifier.Published += context.Feed.Publish;
         return context;
     }
 
     /// <summary>Connects the leader-only parts: the thresholds actor starts, and the live feed and
-    /// threshold acknowledgements start to flow from the stored messages and the published incident changes.</summary>
+    /// threshold acknowledgements start to flow from the stored messages.</summary>
     public void AttachLeader(AdminLeaderParts parts)
     {
         var thresholds = parts.System.ActorOf(Props.Create(() => new ThresholdsActor(Store, parts.Fence, parts.Watchers, ThresholdBaseline)), "thresholds");
@@ -99,25 +96,13 @@ public sealed class AdminContext
                 Feed.Publish(stored);
             }
         };
-        parts.Notifier.Published += Feed.Publish;
-        _notifier = parts.Notifier;
         parts.Watchers.Ready += hostId => thresholds.Tell(new ThresholdsActor.WatcherReady(hostId));
         Leader = new AdminLeaderServices(parts.Fence, parts.Hosts, parts.Incidents, thresholds, parts.Watchers);
     }
 
     /// <summary>The node stepped down: commands that change state are refused until it leads again.
-    /// The term's own parts (sink, sessions, actors) go with the term; the node-wide notifier is unhooked.</summary>
-    public void DetachLeader()
-    {
-        Leader = null;
-        if (_notifier is not null)
-        {
-            _notifier.Published -= Feed.Publish;
-            _notifier = null;
-        }
-    }
-
-    private NotificationDispatcher? _notifier;
+    /// The term's own parts (sink, sessions, actors) go with the term.</summary>
+    public void DetachLeader() => Leader = null;
 
     /// <summary>The command handler serving this node's admin sessions, with every command.</summary>
     public AdminCommandHandler CreateHandler() => new(
@@ -142,7 +127,7 @@ public sealed class AdminContext
 
 /// <summary>What a leader has and a follower lacks, as the node hands it over.</summary>
 public sealed record AdminLeaderParts(WriteFence Fence, ActorSystem System, IActorRef Hosts, IActorRef Incidents, WatcherSessions Watchers,
-    PersistentMessageSink Sink, NotificationDispatcher Notifier);
+    PersistentMessageSink Sink);
 
 /// <summary>The leader-only services commands use.</summary>
 public sealed record AdminLeaderServices(WriteFence Fence, IActorRef Hosts, IActorRef Incidents, IActorRef Thresholds, WatcherSessions Watchers);

@@ -31,14 +31,6 @@ public sealed partial class HostActor(string hostId, HostLivenessOptions livenes
     {
         switch (message)
         {
-            case StoredEvent stored:
-                var observed = OnStored(stored);
-                await PublishAsync(); // a host back from Down is told before its alert
-                if (observed is not null)
-                {
-                    await correlator.SendAsync(observed, Self);
-                }
-                break;
             case StoredBatch batch:
                 await OnStoredAsync(batch);
                 break;
@@ -70,7 +62,7 @@ public sealed partial class HostActor(string hostId, HostLivenessOptions livenes
                 (alerts ??= []).Add(alert);
             }
         }
-        await PublishAsync();
+        await PublishAsync(); // a host back from Down is told before its alerts
         if (alerts is not null)
         {
             await correlator.SendAsync(alerts.Count == 1 ? alerts[0] : new ObservedAlerts(alerts), Self);

@@ -1,12 +1,11 @@
 using SecureMonitor.Actors;
 using SecureMonitor.Analysis.Liveness;
-using SecureMonitor.Monitor.Persistence;
 
 namespace SecureMonitor.Monitor.Hosts;
 
 /// <summary>
 /// Keeps one <see cref="HostActor"/> per watched host, created on first contact or restored from
-/// the store's known hosts when the node starts, and routes each stored message (or each host's part of a batch of them) to its host.
+/// the store's known hosts when the node starts, and routes each host's part of every batch of stored messages to it.
 /// </summary>
 public sealed class HostsActor(IReadOnlyList<string> knownHosts, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery)
     : Actor
@@ -27,9 +26,6 @@ public sealed class HostsActor(IReadOnlyList<string> knownHosts, HostLivenessOpt
         {
             case StoredBatch batch:
                 await RouteAsync(batch);
-                break;
-            case StoredEvent stored:
-                await HostFor(stored.HostId).SendAsync(stored, Self);
                 break;
             case HostSeen seen:
                 HostFor(seen.HostId).Tell(seen, Self);

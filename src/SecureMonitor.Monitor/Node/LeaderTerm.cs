@@ -84,8 +84,9 @@ public sealed class LeaderTerm : IAsyncDisposable
             // so the term is published only once that is done.
             var restored = await incidents.Ask<ActiveIncident>(IncidentsActor.GetActiveIncident.Instance, options.LeaseDuration);
 
-            sink = new PersistentMessageSink(store, fence, hosts, parts.OnStored, parts.Time,
+            sink = new PersistentMessageSink(store, fence, hosts, parts.Time,
                 new GroupCommitWriterOptions { Faulted = error => parts.OnStoreFailed(epoch, error) });
+            sink.Stored += parts.OnStored;
             var verifier = new EnvelopeVerifier(parts.Keys, sink, parts.Rejections, options.MaxFrameBytes);
             return new LeaderTerm(epoch, ending, system, hosts, incidents, sink, verifier)
             {

@@ -143,7 +143,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
         }, this, time, loggers.CreateLogger<LeaderElection>());
         var info = new MonitorNodeInfo(options.NodeId, advertised, typeof(MonitorNode).Assembly.GetName().Version?.ToString(3) ?? "?", startedAt);
         // Tests may show the admin commands another view of the cluster (a follower's).
-        _adminContext = AdminContext.Create(hooks.ClusterState ?? Cluster, options, store, keyring, info, Rejections, time, loggers, leader: null);
+        _adminContext = AdminContext.Create(hooks.ClusterState ?? Cluster, options, store, keyring, info, Rejections, Notifier, time, loggers);
         Admin = _adminContext.CreateHandler();
         var election = Cluster;
         OnStop(election.DisposeAsync);
@@ -162,7 +162,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
     async Task ILeadershipTerms.BeginTermAsync(long epoch, CancellationToken termEnding, CancellationToken cancellationToken)
     {
         var term = await LeaderTerm.StartAsync(epoch, termEnding, _termParts, cancellationToken);
-        _adminContext?.AttachLeader(new AdminLeaderParts(term.Fence, term.System, term.Hosts, term.Incidents, term.Watchers, term.Sink, Notifier));
+        _adminContext?.AttachLeader(new AdminLeaderParts(term.Fence, term.System, term.Hosts, term.Incidents, term.Watchers, term.Sink));
         _term = term;
         LogTermBegun(_log, epoch, term.RestoredHosts, term.RestoredIncident?.Id ?? "none");
     }

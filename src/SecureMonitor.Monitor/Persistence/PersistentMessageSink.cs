@@ -26,26 +26,23 @@ public sealed class PersistentMessageSink : IVerifiedMessageSink, IAsyncDisposab
     private readonly IMonitorStore _store;
     private readonly GroupCommitWriter _writer;
     private readonly IActorRef _hosts;
-    private readonly Action<StoredEvent>? _observer;
     private readonly TimeProvider _time;
     private readonly int _shedHeartbeatsAt;
 
-    /// <param name="observer">Called once per stored message, after it is durable (tests, embedding).</param>
     /// <param name="shedHeartbeatsAt">Queue fill, as a fraction of its capacity, from which heartbeats are shed.</param>
-    public PersistentMessageSink(IMonitorStore store, WriteFence fence, IActorRef hosts, Action<StoredEvent>? observer, TimeProvider time,
+    public PersistentMessageSink(IMonitorStore store, WriteFence fence, IActorRef hosts, TimeProvider time,
         GroupCommitWriterOptions? writerOptions = null, double shedHeartbeatsAt = 0.5)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shedHeartbeatsAt);
         _store = store;
         _hosts = hosts;
-        _observer = observer;
         _time = time;
         _writer = new GroupCommitWriter(store, fence, (writerOptions ?? new GroupCommitWriterOptions()) with { Committed = OnCommitted });
         _shedHeartbeatsAt = Math.Max(1, (int)Math.Ceiling(_writer.QueueCapacity * shedHeartbeatsAt));
     }
 
-    /// <summary>Further observers of every durable message (the admin console's live feed and the
-    /// threshold acknowledgements), called on the writer loop after the observer. They must not block.</summary>
+    /// <summary>Observers of every durable message (the admin console's live feed, the threshold
+    /// acknowledgements, tests), called on the writer loop. They must not block.</summary>
     public event Action<StoredEvent>? Stored;
 
     public bool Overloaded => _writer.QueuedCount >= _shedHeartbeatsAt;
@@ -77,7 +74,6 @@ public sealed class PersistentMessageSink : IVerifiedMessageSink, IAsyncDisposab
             if (batch.OutcomeOf(index) == AppendOutcome.Stored && batch.TagOf(index) is StoredEvent stored)
             {
                 events.Add(stored);
-                _observer?.Invoke(stored);
                 Stored?.Invoke(stored);
             }
         }

@@ -17,8 +17,6 @@ public sealed class WatcherSessions
     /// seals with, so pushes to it can be sealed from then on. Handlers must not block.</summary>
     public event Action<string>? Ready;
 
-    public bool IsConnected(string hostId) => _sessions.ContainsKey(hostId);
-
     /// <summary>Closes the host's live connection, if any (its certificate or key was just revoked).</summary>
     public bool Disconnect(string hostId)
     {

@@ -28,8 +28,6 @@ public sealed class ThresholdPlan
         _scopes = scopes.ToDictionary(scope => scope.Scope, StringComparer.Ordinal);
     }
 
-    public IReadOnlyList<IReadOnlyDictionary<string, string>> Baseline => _baseline;
-
     public IReadOnlyCollection<ThresholdSettingsRecord> Scopes => _scopes.Values;
 
     /// <summary>The newest revision of any scope (0 when nothing was ever set).</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SecureMonitor.Monitor.Admin;
 using SecureMonitor.Sampling;
 
 namespace SecureMonitor.Monitor.Thresholds;
@@ -17,8 +18,6 @@ public sealed record ThresholdSetting(string Metric, string Key, string Value)
     /// <summary>The levels operators usually set, and the rest of a rule's knobs.</summary>
     public static readonly IReadOnlyList<string> Keys = ["warn", "critical", "for", "hysteresis", "cooldown", "direction"];
 
-    public bool IsLevel => Key is "warn" or "critical";
-
     public bool RestoresDefault => Value == Default;
 
     public static bool TryParse(string text, out ThresholdSetting setting, out string error)
@@ -28,7 +27,7 @@ public sealed record ThresholdSetting(string Metric, string Key, string Value)
         var dot = equals < 0 ? -1 : text.LastIndexOf('.', equals);
         if (equals < 0 || dot <= 0)
         {
-            error = $"'{Shown(text)}' is not METRIC.LEVEL=VALUE (e.g. cpu.total.warn=80)";
+            error = $"'{AdminArguments.Printable(text)}' is not METRIC.LEVEL=VALUE (e.g. cpu.total.warn=80)";
             return false;
         }
         var metric = text[..dot];
@@ -36,12 +35,12 @@ public sealed record ThresholdSetting(string Metric, string Key, string Value)
         var value = text[(equals + 1)..].Trim();
         if (!MetricNames.IsKnown(metric))
         {
-            error = $"'{Shown(metric)}' is not a metric the watchers sample (e.g. cpu.total, memory.used, load.1, tcp.syn_recv, net.eth0.rx_bytes)";
+            error = $"'{AdminArguments.Printable(metric)}' is not a metric the watchers sample (e.g. cpu.total, memory.used, load.1, tcp.syn_recv, net.eth0.rx_bytes)";
             return false;
         }
         if (!Keys.Contains(key))
         {
-            error = $"'{Shown(key)}' in '{Shown(text)}' is not one of {string.Join(", ", Keys)}";
+            error = $"'{AdminArguments.Printable(key)}' in '{AdminArguments.Printable(text)}' is not one of {string.Join(", ", Keys)}";
             return false;
         }
         var problem = value == Default ? null : key switch
@@ -53,7 +52,7 @@ public sealed record ThresholdSetting(string Metric, string Key, string Value)
         };
         if (problem is not null)
         {
-            error = $"{metric}.{key} must be {problem} (or 'default'), not '{Shown(value)}'";
+            error = $"{metric}.{key} must be {problem} (or 'default'), not '{AdminArguments.Printable(value)}'";
             return false;
         }
         setting = new ThresholdSetting(metric, key, value);
@@ -69,6 +68,4 @@ public sealed record ThresholdSetting(string Metric, string Key, string Value)
     // The rule set checks the duration itself; this only keeps obvious garbage out of the store.
     private static bool IsDuration(string value) =>
         value == "0" || (value.Length >= 2 && char.IsAsciiDigit(value[0]) && char.IsAsciiLetter(value[^1]));
-
-    private static string Shown(string text) => new([.. text.Take(80).Select(c => char.IsControl(c) ? '?' : c)]);
 }

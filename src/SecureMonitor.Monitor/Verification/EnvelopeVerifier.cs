@@ -91,7 +91,7 @@ public sealed class EnvelopeVerifier(IEnvelopeKeyProvider keys, IVerifiedMessage
             // a duplicate; if the commit fails, the host's mark is reloaded from the sink.
             var accepted = await sink.AcceptAsync(opened, message, cancellationToken);
             state.Sequences.Commit(opened.Sequence);
-            state.ForgetOnFailure(accepted.Durable, () => _hosts.TryRemove(new KeyValuePair<string, HostState>(hostId, state)));
+            state.ForgetOnFailure(accepted.Durable, _hosts, hostId);
             return VerificationOutcome.Accepted(opened.Sequence, opened.KeyId, accepted);
         }
         finally
@@ -120,14 +120,18 @@ public sealed class EnvelopeVerifier(IEnvelopeKeyProvider keys, IVerifiedMessage
         /// <summary>A message that could not be stored was never acknowledged: the host's cached mark is
         /// dropped so the watcher's resend is accepted, not taken for a duplicate. Messages stored
         /// together share one task, so this watches each batch once per host, not each message.</summary>
-        public void ForgetOnFailure(Task durable, Action forget)
+        public void ForgetOnFailure(Task durable, ConcurrentDictionary<string, HostState> hosts, string hostId)
         {
             if (durable.IsCompletedSuccessfully || ReferenceEquals(durable, _watched))
             {
-                return;
+                return; // the common case: no allocation per message
             }
             _watched = durable;
-            durable.ContinueWith(static (_, state) => ((Action)state!)(), forget, CancellationToken.None,
+            durable.ContinueWith(static (_, entry) =>
+                {
+                    var (hosts, forget) = ((ConcurrentDictionary<string, HostState>, KeyValuePair<string, HostState>))entry!;
+                    hosts.TryRemove(forget);
+                }, (hosts, new KeyValuePair<string, HostState>(hostId, this)), CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }

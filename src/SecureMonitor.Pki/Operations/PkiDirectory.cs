@@ -149,6 +149,27 @@ public sealed class PkiDirectory
     }
 
     /// <summary>
+    /// Revokes the live watcher certificates and the keys of many hosts in one pass, reading and writing
+    /// the records once (the batch counterpart of <see cref="IssueWatchers"/>). A host with nothing
+    /// left to revoke is skipped, so a repeat is harmless.
+    /// </summary>
+    public void RevokeWatchers(IReadOnlyList<string> hostIds, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(hostIds);
+        var now = timeProvider.GetUtcNow();
+        var records = PkiRecords.Load(Paths);
+        foreach (var name in hostIds.Select(hostId => IdentityName.Normalize(hostId, "host id")))
+        {
+            records = records.WithRevoked(records.LiveCertificatesOf(name, candidate => SameNamespace(candidate, CertificateRole.Watcher)), now, reason, out _);
+            if (records.Keyring.KeysOf(name).Any(key => key.RevokedAt is null))
+            {
+                records = records with { Keyring = records.Keyring.WithHostRevoked(name, now, out _) };
+            }
+        }
+        records.Save(Paths);
+    }
+
+    /// <summary>
     /// Gives the host a new key id and PSK; the current key stays valid for <paramref name="grace"/> so
     /// messages sealed before the watcher switches still verify. Rewrites the bundle's psk.json.
     /// </summary>

@@ -14,16 +14,13 @@ namespace SecureMonitor.Simulation.Fleet;
 /// </summary>
 public sealed class WatcherLink : IAsyncDisposable
 {
-    private WatcherLink(FramedConnection connection, string hostId, ulong resumedAfter)
+    private WatcherLink(FramedConnection connection, ulong resumedAfter)
     {
         Connection = connection;
-        HostId = hostId;
         ResumedAfter = resumedAfter;
     }
 
     public FramedConnection Connection { get; }
-
-    public string HostId { get; }
 
     /// <summary>The monitor's high-water mark for the host when the link opened.</summary>
     public ulong ResumedAfter { get; }
@@ -43,7 +40,7 @@ public sealed class WatcherLink : IAsyncDisposable
             var answer = await connection.ReadAsync(deadline.Token);
             if (answer.Frame is { BodyCase: Frame.BodyOneofCase.Ack } ack)
             {
-                return new WatcherLink(connection, hostId, ack.Ack.HighWaterMark);
+                return new WatcherLink(connection, ack.Ack.HighWaterMark);
             }
             throw new TransportException($"monitor {endpoint} did not acknowledge the hello of {hostId}: {Describe(answer)}");
         }

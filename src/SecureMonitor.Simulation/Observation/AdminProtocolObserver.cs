@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using SecureMonitor.Pki;
 using SecureMonitor.Protocol;
@@ -108,11 +109,18 @@ public sealed class AdminProtocolObserver : MonitorObserver
         try
         {
             await _connection.SendAsync(new Frame { ProtocolVersion = ProtocolVersion.Current, AdminRequest = request }, deadline.Token);
-            var read = await _connection.ReadAsync(deadline.Token);
+            // A result too large for one frame comes in pieces, each but the last marked continued.
+            var json = new StringBuilder();
+            FrameReadResult read;
+            while ((read = await _connection.ReadAsync(deadline.Token)).Frame is { BodyCase: Frame.BodyOneofCase.AdminResponse, AdminResponse.Continued: true } piece
+                   && piece.AdminResponse.RequestId == request.RequestId)
+            {
+                json.Append(piece.AdminResponse.ResultJson);
+            }
             return read.Frame switch
             {
                 { BodyCase: Frame.BodyOneofCase.AdminResponse } frame when frame.AdminResponse.RequestId == request.RequestId =>
-                    new AdminAnswer(frame.AdminResponse.Ok, frame.AdminResponse.Error, frame.AdminResponse.ResultJson),
+                    new AdminAnswer(frame.AdminResponse.Ok, frame.AdminResponse.Error, json.Append(frame.AdminResponse.ResultJson).ToString()),
                 { BodyCase: Frame.BodyOneofCase.Rejection } frame => throw new TransportException(
                     $"the monitor refused the admin connection: {RejectionReasonNames.FromWireCode(frame.Rejection.Reason).ToMetricName()} ({frame.Rejection.Detail})"),
                 { } frame => throw new TransportException($"the monitor answered '{command}' with {frame.BodyCase}"),

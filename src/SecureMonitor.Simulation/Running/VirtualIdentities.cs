@@ -43,13 +43,15 @@ public sealed class VirtualIdentities : IDisposable
         try
         {
             identities.Admin = IdentityBundle.Load(identities._pki.IssueAdmin(AdminName(runId)).BundleDirectory);
-            for (var index = 0; index < watchers; index++)
+            // A hundred per pass: the records file is rewritten once per pass, not once per watcher.
+            for (var first = 0; first < watchers; first += 100)
             {
-                identities._watchers.Add(IdentityBundle.Load(identities._pki.IssueWatcher(HostName(runId, index, watchers)).BundleDirectory));
-                if ((index + 1) % 100 == 0)
+                var names = Enumerable.Range(first, Math.Min(100, watchers - first)).Select(index => HostName(runId, index, watchers)).ToList();
+                foreach (var issued in identities._pki.IssueWatchers(names))
                 {
-                    progress?.Invoke(index + 1);
+                    identities._watchers.Add(IdentityBundle.Load(issued.BundleDirectory));
                 }
+                progress?.Invoke(identities._watchers.Count);
             }
             return identities;
         }
@@ -69,21 +71,20 @@ public sealed class VirtualIdentities : IDisposable
             return;
         }
         _revoked = true;
-        IEnumerable<(IdentityBundle? Bundle, CertificateRole Role)> issued = [.. _watchers.Select(bundle => ((IdentityBundle?)bundle, CertificateRole.Watcher)), (Admin, CertificateRole.Admin)];
-        foreach (var (bundle, role) in issued)
+        _pki.RevokeWatchers([.. _watchers.Select(bundle => bundle.Identity.Name)], "simulation run over");
+        if (Admin is not null)
         {
-            if (bundle is null)
-            {
-                continue;
-            }
             try
             {
-                _pki.Revoke(bundle.Identity.Name, role, "simulation run over");
+                _pki.Revoke(Admin.Identity.Name, CertificateRole.Admin, "simulation run over");
             }
             catch (PkiException)
             {
                 // Already revoked (by an operator, or a previous attempt): nothing left to withdraw.
             }
+        }
+        foreach (var bundle in _watchers.Append(Admin).OfType<IdentityBundle>())
+        {
             try
             {
                 Directory.Delete(bundle.Directory, recursive: true);

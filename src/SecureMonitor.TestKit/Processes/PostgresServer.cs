@@ -36,22 +36,18 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly ToolProcess _process;
     private readonly string _directory;
 
-    private PostgresServer(ToolProcess process, string directory, int port, string password, string version)
+    private PostgresServer(ToolProcess process, string directory, int port, string password)
     {
         _process = process;
         _directory = directory;
         Port = port;
         Password = password;
-        Version = version;
     }
 
     public int Port { get; }
 
     /// <summary>The superuser's password (random per server).</summary>
     public string Password { get; }
-
-    /// <summary>The server's version as <c>postgres --version</c> prints it.</summary>
-    public string Version { get; }
 
     /// <summary>What the server logged so far.</summary>
     public string Output => _process.Output;
@@ -102,7 +98,6 @@ public sealed class PostgresServer : IAsyncDisposable
         try
         {
             var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-            var version = (await RunToCompletionAsync(Path.Combine(bin, "postgres"), ["--version"], null, directory, bound)).Trim();
             await InitializeClusterAsync(bin, directory, password, asUser, bound);
             // A free port can be taken between choosing it and binding it: try another a few times.
             for (var attempt = 1; ; attempt++)
@@ -117,7 +112,7 @@ public sealed class PostgresServer : IAsyncDisposable
                     "-c", "max_connections=200",
                     "-c", "shared_buffers=32MB",
                 ], asUser, directory);
-                var server = new PostgresServer(process, directory, port, password, version);
+                var server = new PostgresServer(process, directory, port, password);
                 try
                 {
                     await server.WaitUntilReadyAsync(bound);

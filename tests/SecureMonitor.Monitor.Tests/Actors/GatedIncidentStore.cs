@@ -1,59 +1,31 @@
-using System.Reflection;
 using SecureMonitor.Storage;
+using SecureMonitor.TestKit.Storage;
 
 namespace SecureMonitor.Monitor.Tests.Actors;
 
 /// <summary>
 /// A store whose next incident write can be held at a gate (as a slow disk would hold it), so a test
-/// knows the incidents actor is busy while more alerts queue up; every call goes to the real store.
+/// knows the incidents actor is busy while more alerts queue up; it counts incident writes.
 /// </summary>
-public class GatedIncidentStore : DispatchProxy
+internal sealed class GatedIncidentStore(IMonitorStore inner) : DelegatingMonitorStore(inner)
 {
-    private IMonitorStore _inner = null!;
-    private TaskCompletionSource? _gate;
-    private int _armed;
-    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ScriptedStore.Hold? _next;
     private int _upserts;
-
-    public static (IMonitorStore Store, GatedIncidentStore Control) Wrap(IMonitorStore inner)
-    {
-        var store = Create<IMonitorStore, GatedIncidentStore>();
-        var control = (GatedIncidentStore)(object)store;
-        control._inner = inner;
-        return (store, control);
-    }
 
     /// <summary>Incident writes so far.</summary>
     public int Upserts => Volatile.Read(ref _upserts);
 
-    /// <summary>The next incident write waits until <see cref="Release"/>.</summary>
-    public void HoldNext()
+    /// <summary>The next incident write waits at the returned gate until it is released.</summary>
+    public ScriptedStore.Hold HoldNext() => _next = new ScriptedStore.Hold();
+
+    public override async Task<long> UpsertIncidentAsync(IncidentRecord incident, WriteFence fence, CancellationToken ct = default)
     {
-        _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _armed, 1);
-    }
-
-    /// <summary>Completes once the held write has started.</summary>
-    public Task Reached => _reached.Task;
-
-    public void Release() => _gate?.TrySetResult();
-
-    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-    {
-        if (targetMethod!.Name != nameof(IMonitorStore.UpsertIncidentAsync))
-        {
-            return targetMethod.Invoke(_inner, args);
-        }
         Interlocked.Increment(ref _upserts);
-        return Interlocked.Exchange(ref _armed, 0) == 1
-            ? HeldAsync(_gate!.Task, () => (Task<long>)targetMethod.Invoke(_inner, args)!)
-            : targetMethod.Invoke(_inner, args);
-    }
-
-    private async Task<long> HeldAsync(Task gate, Func<Task<long>> write)
-    {
-        _reached.TrySetResult();
-        await gate;
-        return await write();
+        if (Interlocked.Exchange(ref _next, null) is { } hold)
+        {
+            hold.SignalEntered();
+            await hold.Released;
+        }
+        return await Inner.UpsertIncidentAsync(incident, fence, ct);
     }
 }

@@ -142,7 +142,7 @@ public sealed class HostActorLivenessTests : IAsyncLifetime
         var receivedAt = _kit.Time.GetUtcNow();
         var raisedByTheWatcher = receivedAt - TimeSpan.FromHours(3); // the watcher's clock is not trusted
 
-        _host.Tell(new StoredEvent(Host, ++_sequence, receivedAt, new WatcherMessage
+        _host.Tell(new StoredBatch([new StoredEvent(Host, ++_sequence, receivedAt, new WatcherMessage
         {
             Alert = new Alert
             {
@@ -154,7 +154,7 @@ public sealed class HostActorLivenessTests : IAsyncLifetime
                 Threshold = 90,
                 RaisedUnixMs = raisedByTheWatcher.ToUnixTimeMilliseconds(),
             },
-        }));
+        })]));
         await SettleAsync();
 
         var alert = _correlator.ExpectMsg<ObservedAlert>(Bound);
@@ -183,7 +183,7 @@ public sealed class HostActorLivenessTests : IAsyncLifetime
     {
         var now = _kit.Time.GetUtcNow();
         _heartbeats.Add(now);
-        _host.Tell(new StoredEvent(Host, ++_sequence, now, new WatcherMessage { Heartbeat = new Heartbeat { UptimeMs = 1_000 } }));
+        _host.Tell(new StoredBatch([new StoredEvent(Host, ++_sequence, now, new WatcherMessage { Heartbeat = new Heartbeat { UptimeMs = 1_000 } })]));
         await SettleAsync();
     }
 

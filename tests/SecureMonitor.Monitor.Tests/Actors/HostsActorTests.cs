@@ -57,8 +57,8 @@ public sealed class HostsActorTests : IAsyncLifetime
         _correlator.ExpectNoMsg(TimeSpan.Zero);
     }
 
-    private static StoredEvent Heartbeat(string host, ulong sequence, DateTimeOffset at) =>
-        new(host, sequence, at, new WatcherMessage { Heartbeat = new Heartbeat() });
+    private static StoredBatch Heartbeat(string host, ulong sequence, DateTimeOffset at) =>
+        new([new StoredEvent(host, sequence, at, new WatcherMessage { Heartbeat = new Heartbeat() })]);
 
     // The hosts actor asks each host in turn, after whatever it routed to them before: a barrier for all of them.
     private async Task<HostStates> StatesAsync() =>

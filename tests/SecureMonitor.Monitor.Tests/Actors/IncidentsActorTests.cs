@@ -46,7 +46,7 @@ public sealed class IncidentsActorTests : IAsyncLifetime
             ?? throw new InvalidOperationException("a fresh store refused the lease");
         _notifier = new NotificationDispatcher([_channel], time: _kit.Time);
         var fence = new WriteFence(lease.Epoch);
-        (var gated, _gate) = GatedIncidentStore.Wrap(_store);
+        var gated = _gate = new GatedIncidentStore(_store);
         _incidents = _kit.System.ActorOf(
             Props.Create(() => new IncidentsActor(Correlation, gated, fence, _notifier, Node)), "incidents");
         await _kit.BarrierAsync(_incidents); // PreStart has armed the 1 s tick
@@ -54,7 +54,6 @@ public sealed class IncidentsActorTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _gate.Release(); // a test that failed while a write was held must not hold the actor's stop
         await _kit.DisposeAsync();
         await _notifier.DisposeAsync();
         await _store.DisposeAsync();
@@ -191,17 +190,22 @@ public sealed class IncidentsActorTests : IAsyncLifetime
     [Fact]
     public async Task New_hosts_arriving_while_the_actor_is_busy_grow_the_incident_in_one_change_stored_and_notified_once()
     {
-        _gate.HoldNext();
-        await AlertAsync("web-01");
-        await AlertAsync("web-02");
-        _incidents.Tell(new ObservedAlert("web-03", "cpu-high", "cpu.usage_percent", AlertLevel.Warning, 97, true, _kit.Time.GetUtcNow()));
-        await _gate.Reached.WaitAsync(Bound); // the opening is being written; what follows queues up
-        var joining = Enumerable.Range(4, 20).Select(host => $"web-{host:00}").ToList();
-        foreach (var host in joining)
+        var hold = _gate.HoldNext();
+        try
         {
-            _incidents.Tell(new ObservedAlert(host, "cpu-high", "cpu.usage_percent", AlertLevel.Warning, 97, true, _kit.Time.GetUtcNow()));
+            await AlertAsync("web-01");
+            await AlertAsync("web-02");
+            _incidents.Tell(new ObservedAlert("web-03", "cpu-high", "cpu.usage_percent", AlertLevel.Warning, 97, true, _kit.Time.GetUtcNow()));
+            await hold.Entered.WaitAsync(Bound); // the opening is being written; what follows queues up
+            foreach (var host in Enumerable.Range(4, 20).Select(host => $"web-{host:00}"))
+            {
+                _incidents.Tell(new ObservedAlert(host, "cpu-high", "cpu.usage_percent", AlertLevel.Warning, 97, true, _kit.Time.GetUtcNow()));
+            }
         }
-        _gate.Release();
+        finally
+        {
+            hold.Release(); // also on failure: the actor's stop must not wait on a held write
+        }
 
         var opened = await _channel.NextAsync();
         Assert.Equal(IncidentChange.Opened, opened.Change);

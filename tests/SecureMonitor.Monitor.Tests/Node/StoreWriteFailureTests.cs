@@ -1,6 +1,7 @@
 using SecureMonitor.Protocol.Wire;
 using SecureMonitor.Storage;
 using SecureMonitor.TestKit.Monitors;
+using SecureMonitor.TestKit.Storage;
 
 namespace SecureMonitor.Monitor.Tests.Node;
 
@@ -15,28 +16,26 @@ public sealed class StoreWriteFailureTests(ITestOutputHelper output) : MonitorTe
     [Fact]
     public async Task A_failed_write_stores_nothing_after_it_and_the_watchers_resends_are_stored_once_the_node_leads_again()
     {
-        FailingAppendStore control = null!;
-        var monitor = await StartMonitorAsync(NewPki(["web-01"]), new MonitorHarnessOptions
-        {
-            WrapStore = inner => { (var store, control) = FailingAppendStore.Wrap(inner); return store; },
-        });
+        ScriptedStore store = null!;
+        var monitor = await StartMonitorAsync(NewPki(["web-01"]), new MonitorHarnessOptions { WrapStore = inner => store = new ScriptedStore(inner) });
         var firstEpoch = monitor.Node.Cluster.Epoch;
         var watcher = await monitor.ConnectWatcherAsync("web-01");
         await watcher.SendAlertAsync(); // sequence 1, stored
 
-        control.ArmNextAppend();
+        var hold = store.HoldNextAppend();
+        store.FailNextAppend(new IOException("disk went away"));
         var second = watcher.Seal(TestWatcherConnection.SampleAlert());
         var third = watcher.Seal(TestWatcherConnection.SampleAlert());
         try
         {
             await watcher.SendAsync(Frames.Envelope(second));
-            await control.Reached.WaitAsync(monitor.HarnessOptions.Within); // [2] is being written
+            await hold.Entered.WaitAsync(monitor.HarnessOptions.Within); // [2] is being written
             await watcher.SendAsync(Frames.Envelope(third));
             await Eventually.WaitUntilAsync(() => monitor.Node.Term?.Sink.QueuedCount == 1, () => "sequence 3 was not queued behind the failing write");
         }
         finally
         {
-            control.Fail(); // also when the test fails here: the node's stop must not wait on a held write
+            hold.Release(); // it fails now; also when the test fails here, so the node's stop does not wait on it
         }
 
         var replies = await watcher.WaitForCloseAsync();

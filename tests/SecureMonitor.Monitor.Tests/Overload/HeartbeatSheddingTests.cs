@@ -44,8 +44,9 @@ public sealed class HeartbeatSheddingTests(ITestOutputHelper output) : MonitorTe
                 }
             }
             // Room for 4 waiting messages; heartbeats are shed from 2 on.
-            await using var sink = new PersistentMessageSink(store, fence, hosts, HoldFirstDelivery, kit.Time,
+            await using var sink = new PersistentMessageSink(store, fence, hosts, kit.Time,
                 new GroupCommitWriterOptions { QueueCapacity = 4 }, shedHeartbeatsAt: 0.5);
+            sink.Stored += HoldFirstDelivery;
             var rejections = new RejectionCounters(new TamperDetector(5, TimeSpan.FromMinutes(1), kit.Time, new RecordingSecurityAlertSink()),
                 kit.Time, NullLogger<RejectionCounters>.Instance);
             var psk = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
@@ -60,24 +61,32 @@ public sealed class HeartbeatSheddingTests(ITestOutputHelper output) : MonitorTe
             var alert = TestWatcherConnection.SampleAlert();
             var heartbeat = new WatcherMessage { Heartbeat = new Heartbeat { UptimeMs = 1 } };
 
-            var first = await Send(alert).WaitAsync(Bound);
-            await writerBusy.Task.WaitAsync(Bound);
-            var queued = new[] { await Send(alert).WaitAsync(Bound), await Send(alert).WaitAsync(Bound) }; // 2 waiting: overloaded
-            var shed = await Send(heartbeat).WaitAsync(Bound);
-            var moreAlerts = new[] { await Send(alert).WaitAsync(Bound), await Send(alert).WaitAsync(Bound) }; // 4 waiting: full
-            var blocked = Send(alert);
+            VerificationOutcome first, shed;
+            VerificationOutcome[] queued, moreAlerts;
+            Task<VerificationOutcome> blocked;
+            try
+            {
+                first = await Send(alert).WaitAsync(Bound);
+                await writerBusy.Task.WaitAsync(Bound);
+                queued = new[] { await Send(alert).WaitAsync(Bound), await Send(alert).WaitAsync(Bound) }; // 2 waiting: overloaded
+                shed = await Send(heartbeat).WaitAsync(Bound);
+                moreAlerts = new[] { await Send(alert).WaitAsync(Bound), await Send(alert).WaitAsync(Bound) }; // 4 waiting: full
+                blocked = Send(alert);
 
-            // The heartbeat is answered as accepted at once (acknowledged in turn, after what came before
-            // it), counted, and told to liveness; never queued for the store.
-            Assert.Equal((VerificationStatus.Accepted, 4UL), (shed.Status, shed.Sequence));
-            Assert.True(shed.Storage.Durable.IsCompletedSuccessfully);
-            Assert.Equal(1, rejections.ShedCount(Host));
-            Assert.Equal(Host, hosts.ExpectMsg<HostSeen>(Bound).HostId);
-            // An alert is never shed: with the queue full it waits for room.
-            Assert.False(blocked.IsCompleted, "an alert must wait for room, not be shed or dropped");
-            Assert.True(sink.Overloaded);
-
-            release.Set();
+                // The heartbeat is answered as accepted at once (acknowledged in turn, after what came before
+                // it), counted, and told to liveness; never queued for the store.
+                Assert.Equal((VerificationStatus.Accepted, 4UL), (shed.Status, shed.Sequence));
+                Assert.True(shed.Storage.Durable.IsCompletedSuccessfully);
+                Assert.Equal(1, rejections.ShedCount(Host));
+                Assert.Equal(Host, hosts.ExpectMsg<HostSeen>(Bound).HostId);
+                // An alert is never shed: with the queue full it waits for room.
+                Assert.False(blocked.IsCompleted, "an alert must wait for room, not be shed or dropped");
+                Assert.True(sink.Overloaded);
+            }
+            finally
+            {
+                release.Set(); // also when an assertion above fails: the writer must not stay held
+            }
             var last = await blocked.WaitAsync(Bound);
             await Task.WhenAll([first.Storage.Durable, .. queued.Select(o => o.Storage.Durable), .. moreAlerts.Select(o => o.Storage.Durable), last.Storage.Durable])
                 .WaitAsync(Bound);

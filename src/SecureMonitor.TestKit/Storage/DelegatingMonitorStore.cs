@@ -1,7 +1,9 @@
-namespace SecureMonitor.Storage.Tests.Support;
+using SecureMonitor.Storage;
+
+namespace SecureMonitor.TestKit.Storage;
 
 /// <summary>Forwards every member to an inner store; tests override what they observe or script.</summary>
-internal class DelegatingMonitorStore(IMonitorStore inner) : IMonitorStore
+public class DelegatingMonitorStore(IMonitorStore inner) : IMonitorStore
 {
     protected IMonitorStore Inner { get; } = inner;
 
@@ -22,7 +24,7 @@ internal class DelegatingMonitorStore(IMonitorStore inner) : IMonitorStore
     public Task<IReadOnlyList<AlertRecord>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default) => Inner.ListAlertsAsync(query, ct);
     public Task<IReadOnlyList<HostRecord>> ListHostsAsync(CancellationToken ct = default) => Inner.ListHostsAsync(ct);
     public Task<int> PruneAlertsAsync(DateTimeOffset olderThan, WriteFence fence, CancellationToken ct = default) => Inner.PruneAlertsAsync(olderThan, fence, ct);
-    public Task<long> UpsertIncidentAsync(IncidentRecord incident, WriteFence fence, CancellationToken ct = default) => Inner.UpsertIncidentAsync(incident, fence, ct);
+    public virtual Task<long> UpsertIncidentAsync(IncidentRecord incident, WriteFence fence, CancellationToken ct = default) => Inner.UpsertIncidentAsync(incident, fence, ct);
     public Task<IReadOnlyList<IncidentRecord>> ListIncidentsAsync(bool openOnly, CancellationToken ct = default) => Inner.ListIncidentsAsync(openOnly, ct);
     public Task<IncidentRecord?> GetIncidentAsync(string id, CancellationToken ct = default) => Inner.GetIncidentAsync(id, ct);
     public Task<long> AppendAuditAsync(AuditRecord record, WriteFence? fence, CancellationToken ct = default) => Inner.AppendAuditAsync(record, fence, ct);
@@ -37,71 +39,4 @@ internal class DelegatingMonitorStore(IMonitorStore inner) : IMonitorStore
         Inner.UpsertMemberAsync(nodeId, endpoint, heartbeatAt, ct);
     public Task<IReadOnlyList<MemberRecord>> ListMembersAsync(CancellationToken ct = default) => Inner.ListMembersAsync(ct);
     public ValueTask DisposeAsync() => Inner.DisposeAsync();
-}
-
-/// <summary>
-/// Counts appends and their sizes, and can hold an append at a gate (so a test knows the writer loop is
-/// busy, without sleeping) or fail one.
-/// </summary>
-internal sealed class ScriptedStore(IMonitorStore inner) : DelegatingMonitorStore(inner)
-{
-    private readonly Lock _lock = new();
-    private readonly Queue<Hold> _holds = new();
-    private readonly List<int> _batchSizes = [];
-    private Exception? _failNext;
-
-    public int AppendCalls { get { lock (_lock) return _batchSizes.Count; } }
-
-    public IReadOnlyList<int> BatchSizes { get { lock (_lock) return [.. _batchSizes]; } }
-
-    /// <summary>The next append (not one already running) waits at this gate until released.</summary>
-    public Hold HoldNextAppend()
-    {
-        var hold = new Hold();
-        lock (_lock) _holds.Enqueue(hold);
-        return hold;
-    }
-
-    /// <summary>The next append to start throws <paramref name="error"/> (after any hold) without reaching the inner store.</summary>
-    public void FailNextAppend(Exception error)
-    {
-        lock (_lock) _failNext = error;
-    }
-
-    public override async Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<StoredMessage> batch, WriteFence fence, CancellationToken ct = default)
-    {
-        Hold? hold;
-        Exception? fail;
-        lock (_lock)
-        {
-            _batchSizes.Add(batch.Count);
-            _holds.TryDequeue(out hold);
-            fail = _failNext;
-            _failNext = null;
-        }
-
-        if (hold is not null)
-        {
-            hold.SignalEntered();
-            await hold.Released.ConfigureAwait(false);
-        }
-
-        if (fail is not null) throw fail;
-        return await base.AppendAsync(batch, fence, ct).ConfigureAwait(false);
-    }
-
-    internal sealed class Hold
-    {
-        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Completes when an append has reached the gate.</summary>
-        public Task Entered => _entered.Task;
-
-        public Task Released => _released.Task;
-
-        public void SignalEntered() => _entered.TrySetResult();
-
-        public void Release() => _released.TrySetResult();
-    }
 }
