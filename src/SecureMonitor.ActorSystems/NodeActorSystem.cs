@@ -1,0 +1,25 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace SecureMonitor.ActorSystems;
+
+/// <summary>Makes a node's ActorSystem: Akka's settings from the node's HOCON (see <see cref="AkkaConfig"/>),
+/// its log into the node's logger factory.</summary>
+public static class NodeActorSystem
+{
+    /// <param name="configuration">The node's configuration; its <c>akka</c> section, or the shipped one when it has none.</param>
+    /// <param name="overrides">Settings that win over the configuration (tests: a virtual-time scheduler).</param>
+    public static ActorSystem Create(string name, IConfiguration? configuration, ILoggerFactory loggers, Config? overrides = null)
+    {
+        var config = AkkaConfig.From(configuration);
+        if (overrides is not null)
+        {
+            config = overrides.WithFallback(config);
+        }
+        // The extension must exist before the logger actor starts, so it is registered by the setup.
+        var setup = BootstrapSetup.Create().WithConfig(config).And(new ActorLoggingSetup(loggers));
+        return ActorSystem.Create(name, setup);
+    }
+}
