@@ -46,10 +46,15 @@ public sealed record MonitorOptions
     /// <summary>How long a key rotated out by <c>keys rotate</c> stays valid, unless the operator says.</summary>
     public TimeSpan KeyGracePeriod { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>The configuration the options were read from; its <c>akka</c> section configures the
+    /// node's ActorSystem (null when built in code: the shipped hocon/common/akka.conf).</summary>
+    public IConfiguration? Configuration { get; init; }
+
     /// <summary>Reads the options; a bad value throws <see cref="ConfigurationValueException"/>
     /// naming the file, line and key.</summary>
     public static MonitorOptions FromConfiguration(IConfiguration configuration) => new()
     {
+        Configuration = configuration,
         NodeId = configuration.GetRequiredString("monitor:node-id"),
         Listen = ParseEndpoint(configuration, "monitor:listen"),
         Advertise = configuration["monitor:advertise"] is { Length: > 0 } advertise ? advertise : null,

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using SecureMonitor.Actors;
+using Akka.Actor;
 using SecureMonitor.Pki;
 using SecureMonitor.Protocol;
 using SecureMonitor.Storage;

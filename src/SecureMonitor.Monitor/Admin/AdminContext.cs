@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using SecureMonitor.Actors;
+using Akka.Actor;
 using SecureMonitor.Monitor.Admin.Commands;
 using SecureMonitor.Monitor.Admin.Feed;
 using SecureMonitor.Monitor.Cluster;
@@ -24,7 +24,7 @@ namespace SecureMonitor.Monitor.Admin;
 public sealed class AdminContext
 {
     private AdminContext(IClusterState cluster, IMonitorStore store, TimeProvider time, MonitorNodeInfo node, RejectionCounters rejections,
-        AdminPki pki, MonitorOptions options, ILoggerFactory loggers)
+        AdminPki pki, MonitorOptions options, AdminFeed feed, ILoggerFactory loggers)
     {
         Cluster = cluster;
         Store = store;
@@ -35,7 +35,7 @@ public sealed class AdminContext
         ThresholdBaseline = options.ThresholdBaseline;
         KeyGracePeriod = options.KeyGracePeriod;
         Loggers = loggers;
-        Feed = new AdminFeed();
+        Feed = feed;
     }
 
     public IClusterState Cluster { get; }
@@ -71,34 +71,13 @@ public sealed class AdminContext
         Leader ?? throw new AdminCommandException($"this node ({Cluster.NodeId}) has not finished taking over as leader; try again shortly");
 
     /// <summary>Builds the context of a node; the leader-only parts are attached when a term begins. The
-    /// live feed hears the node's incident notifications (only a leader's correlator publishes any).</summary>
+    /// live feed is fed by each term's singleton (stored alerts and incident changes).</summary>
     public static AdminContext Create(IClusterState cluster, MonitorOptions options, IMonitorStore store, FileKeyring keyring, MonitorNodeInfo node,
-        RejectionCounters rejections, NotificationDispatcher notifier, TimeProvider time, ILoggerFactory loggers)
-    {
-        var context = new AdminContext(cluster, store, time, node, rejections, new AdminPki(options.PkiDirectory, keyring, time), options, loggers);
-        notifier.Published += context.Feed.Publish;
-        return context;
-    }
+        RejectionCounters rejections, AdminFeed feed, TimeProvider time, ILoggerFactory loggers) =>
+        new(cluster, store, time, node, rejections, new AdminPki(options.PkiDirectory, keyring, time), options, feed, loggers);
 
-    /// <summary>Connects the leader-only parts: the thresholds actor starts, and the live feed and
-    /// threshold acknowledgements start to flow from the stored messages.</summary>
-    public void AttachLeader(AdminLeaderParts parts)
-    {
-        var thresholds = parts.System.ActorOf(Props.Create(() => new ThresholdsActor(Store, parts.Fence, parts.Watchers, ThresholdBaseline)), "thresholds");
-        parts.Sink.Stored += stored =>
-        {
-            if (stored.Message.BodyCase == WatcherMessage.BodyOneofCase.ThresholdsApplied)
-            {
-                thresholds.Tell(new ThresholdsActor.Acknowledged(stored.HostId, (long)Math.Min(stored.Message.ThresholdsApplied.Revision, long.MaxValue), stored.ReceivedAt));
-            }
-            else
-            {
-                Feed.Publish(stored);
-            }
-        };
-        parts.Watchers.Ready += hostId => thresholds.Tell(new ThresholdsActor.WatcherReady(hostId));
-        Leader = new AdminLeaderServices(parts.Fence, parts.Hosts, parts.Incidents, thresholds, parts.Watchers);
-    }
+    /// <summary>Connects the leader-only parts (the term's actors and sessions).</summary>
+    public void AttachLeader(AdminLeaderServices leader) => Leader = leader;
 
     /// <summary>The node stepped down: commands that change state are refused until it leads again.
     /// The term's own parts (sink, sessions, actors) go with the term.</summary>
@@ -125,9 +104,5 @@ public sealed class AdminContext
     ], this, Loggers.CreateLogger<AdminCommandHandler>());
 }
 
-/// <summary>What a leader has and a follower lacks, as the node hands it over.</summary>
-public sealed record AdminLeaderParts(WriteFence Fence, ActorSystem System, IActorRef Hosts, IActorRef Incidents, WatcherSessions Watchers,
-    PersistentMessageSink Sink);
-
-/// <summary>The leader-only services commands use.</summary>
-public sealed record AdminLeaderServices(WriteFence Fence, IActorRef Hosts, IActorRef Incidents, IActorRef Thresholds, WatcherSessions Watchers);
+/// <summary>The leader-only services commands use: what a leader has and a follower lacks.</summary>
+public sealed record AdminLeaderServices(WriteFence Fence, IActorRef Hosts, IActorRef Correlator, IActorRef Thresholds, WatcherSessions Watchers);

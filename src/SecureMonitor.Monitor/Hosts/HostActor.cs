@@ -1,5 +1,6 @@
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
-using SecureMonitor.Actors;
+using SecureMonitor.ActorSystems;
 using SecureMonitor.Analysis.Correlation;
 using SecureMonitor.Analysis.Liveness;
 using SecureMonitor.Monitor.Incidents;
@@ -14,45 +15,60 @@ namespace SecureMonitor.Monitor.Hosts;
 /// receive time. A host going Down is itself an alert ("watcher silenced"): silencing the agent is
 /// what an attacker would do first.
 /// </summary>
-public sealed partial class HostActor(string hostId, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery) : Actor
+public sealed partial class HostActor : ReceiveActor, IWithTimers
 {
     /// <summary>The metric of the alert the monitor raises itself when a watcher goes silent.</summary>
     public const string SilencedMetric = "watcher.silenced";
 
-    private readonly HostLiveness _liveness = new(liveness);
+    private readonly string _hostId;
+    private readonly IActorRef _correlator;
+    private readonly TimeSpan _evaluateEvery;
+    private readonly HostLiveness _liveness;
     private readonly List<LivenessChanged> _changes = [];
+    private readonly ILogger _log;
     private DateTimeOffset? _lastHeartbeat;
 
-    protected override void PreStart() => Context.Timers.StartPeriodic("liveness", EvaluateLiveness.Instance, evaluateEvery);
-
-    /// <remarks>Alerts reach the correlator with <see cref="IActorRef.SendAsync"/>: when it is behind, this
-    /// host waits (and so, in turn, the writer and the watchers) rather than drop an alert from correlation.</remarks>
-    protected override async ValueTask ReceiveAsync(object message)
+    public HostActor(string hostId, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery)
     {
-        switch (message)
+        _hostId = hostId;
+        _correlator = correlator;
+        _evaluateEvery = evaluateEvery;
+        _liveness = new HostLiveness(liveness);
+        _log = Context.Logger();
+
+        Receive<HostBatch>(OnBatch);
+        Receive<HostSeen>(seen =>
         {
-            case StoredBatch batch:
-                await OnStoredAsync(batch);
-                break;
-            case HostSeen seen:
-                Seen(seen.At);
-                await PublishAsync();
-                break;
-            case EvaluateLiveness:
-                _changes.AddRange(_liveness.Evaluate(Context.System.TimeProvider.GetUtcNow()));
-                await PublishAsync();
-                break;
-            case GetHostStates:
-                Sender.Tell(new HostState(hostId, _liveness.State, _lastHeartbeat));
-                break;
-            default:
-                Unhandled(message);
-                break;
-        }
+            Seen(seen.At);
+            Publish();
+        });
+        Receive<EvaluateLiveness>(_ =>
+        {
+            _changes.AddRange(_liveness.Evaluate(Context.System.Scheduler.Now));
+            Publish();
+        });
+        Receive<GetHostStates>(_ => Sender.Tell(new HostState(_hostId, _liveness.State, _lastHeartbeat)));
     }
 
-    /// <summary>A batch of this host's stored messages: its alerts go to the correlator as one message.</summary>
-    private async ValueTask OnStoredAsync(StoredBatch batch)
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart() => Timers.StartPeriodicTimer("liveness", EvaluateLiveness.Instance, _evaluateEvery);
+
+    /// <summary>The batch this host failed on is stored already: it is let go (so the writer is not held
+    /// for it), and its alerts are missing from correlation, which the log says.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        if (message is HostBatch batch)
+        {
+            LogBatchLost(_log, batch.Events.Count, _hostId, reason.GetType().Name);
+            Context.Parent.Tell(new HostBatchDone(batch.Id));
+        }
+        base.PreRestart(reason, message);
+    }
+
+    /// <summary>A batch of this host's stored messages: its alerts go to the correlator as one message, which
+    /// answers the hosts actor once it has taken them (the flow control of stored alerts).</summary>
+    private void OnBatch(HostBatch batch)
     {
         List<ObservedAlert>? alerts = null;
         foreach (var stored in batch.Events)
@@ -62,11 +78,14 @@ public sealed partial class HostActor(string hostId, HostLivenessOptions livenes
                 (alerts ??= []).Add(alert);
             }
         }
-        await PublishAsync(); // a host back from Down is told before its alerts
-        if (alerts is not null)
+        Publish(); // a host back from Down is told before its alerts
+        var done = new HostBatchDone(batch.Id);
+        if (alerts is null)
         {
-            await correlator.SendAsync(alerts.Count == 1 ? alerts[0] : new ObservedAlerts(alerts), Self);
+            Context.Parent.Tell(done);
+            return;
         }
+        _correlator.Tell(new ObservedAlerts(alerts, Context.Parent, done), Self);
     }
 
     /// <summary>Liveness from one stored message; the alert for the correlator, if it is one.</summary>
@@ -79,7 +98,7 @@ public sealed partial class HostActor(string hostId, HostLivenessOptions livenes
             return null;
         }
         var alert = stored.Message.Alert;
-        return new ObservedAlert(hostId, alert.RuleId, alert.Metric,
+        return new ObservedAlert(_hostId, alert.RuleId, alert.Metric,
             alert.Severity == Severity.Critical ? AlertLevel.Critical : AlertLevel.Warning,
             alert.Value, alert.State == AlertState.Firing, stored.ReceivedAt);
     }
@@ -91,28 +110,32 @@ public sealed partial class HostActor(string hostId, HostLivenessOptions livenes
     }
 
     /// <summary>Logs and tells the liveness changes seen while handling the current message; a host going
-    /// Down or coming back is an alert for the correlator, and is not dropped either.</summary>
-    private async ValueTask PublishAsync()
+    /// Down or coming back is an alert for the correlator (told, never dropped: mailboxes are unbounded,
+    /// and there is one such alert per change of a host, not per message).</summary>
+    private void Publish()
     {
         if (_changes.Count == 0)
         {
             return;
         }
-        var changes = _changes.ToArray();
-        _changes.Clear();
-        foreach (var change in changes)
+        foreach (var change in _changes)
         {
-            LogLiveness(Context.Log, hostId, change.From, change.To, change.Silence.TotalSeconds, change.Phi);
+            var level = change.To == HostLivenessState.Up ? LogLevel.Information : LogLevel.Warning;
+            LogLiveness(_log, level, _hostId, change.From, change.To, change.Silence.TotalSeconds, change.Phi);
             if (change.To == HostLivenessState.Down || change.From == HostLivenessState.Down)
             {
                 var silenced = change.To == HostLivenessState.Down;
-                await correlator.SendAsync(new ObservedAlert(hostId, SilencedMetric, SilencedMetric, AlertLevel.Critical,
+                _correlator.Tell(new ObservedAlert(_hostId, SilencedMetric, SilencedMetric, AlertLevel.Critical,
                     change.Silence.TotalSeconds, silenced, change.At), Self);
             }
-            Context.Parent.Tell(new HostLivenessChanged(hostId, change.From, change.To, change.At, change.Silence), Self);
+            Context.Parent.Tell(new HostLivenessChanged(_hostId, change.From, change.To, change.At, change.Silence), Self);
         }
+        _changes.Clear();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Host {Host} liveness {From} -> {To} (silent {SilenceSeconds:0.#} s, phi {Phi:0.##})")]
-    private static partial void LogLiveness(ILogger log, string host, HostLivenessState from, HostLivenessState to, double silenceSeconds, double phi);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Count} stored message(s) of {Host} were not correlated: its actor failed ({Error}) and restarts")]
+    private static partial void LogBatchLost(ILogger log, int count, string host, string error);
+
+    [LoggerMessage(Message = "Host {Host} liveness {From} -> {To} (silent {SilenceSeconds:0.#} s, phi {Phi:0.##})")]
+    private static partial void LogLiveness(ILogger log, LogLevel level, string host, HostLivenessState from, HostLivenessState to, double silenceSeconds, double phi);
 }

@@ -1,52 +1,67 @@
-using SecureMonitor.Actors;
+using Akka.Actor;
+using Microsoft.Extensions.Logging;
+using SecureMonitor.ActorSystems;
 using SecureMonitor.Analysis.Liveness;
 
 namespace SecureMonitor.Monitor.Hosts;
 
 /// <summary>
 /// Keeps one <see cref="HostActor"/> per watched host, created on first contact or restored from
-/// the store's known hosts when the node starts, and routes each host's part of every batch of stored messages to it.
+/// the store's known hosts when the term starts, and routes each host's part of every batch of stored
+/// messages to it. It answers the writer for a batch once every host's part is in the correlator.
 /// </summary>
-public sealed class HostsActor(IReadOnlyList<string> knownHosts, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery)
-    : Actor
+public sealed partial class HostsActor : ReceiveActor
 {
-    private readonly Dictionary<string, IActorRef> _hosts = new(StringComparer.Ordinal);
+    /// <summary>Longest a host may take to say how it is before the answer goes without it.</summary>
+    private static readonly TimeSpan HostAnswerTimeout = TimeSpan.FromSeconds(3);
 
-    protected override void PreStart()
+    private readonly HostLivenessOptions _liveness;
+    private readonly IActorRef _correlator;
+    private readonly TimeSpan _evaluateEvery;
+    private readonly Dictionary<string, IActorRef> _hosts = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, PendingBatch> _pending = [];
+    private readonly ILogger _log;
+    private long _nextBatch;
+
+    public HostsActor(IReadOnlyList<string> knownHosts, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery)
     {
+        _liveness = liveness;
+        _correlator = correlator;
+        _evaluateEvery = evaluateEvery;
+        _log = Context.Logger();
         foreach (var host in knownHosts)
         {
             HostFor(host);
         }
+
+        Receive<StoredBatch>(Route);
+        Receive<HostBatchDone>(OnPartDone);
+        Receive<HostSeen>(seen => HostFor(seen.HostId).Tell(seen, Self));
+        // Answered from a task of its own, the hosts asked all at once: routing goes on meanwhile, and a
+        // host that does not answer in time is only left out.
+        Receive<GetHostStates>(_ => ReplyWithStatesAsync([.. _hosts.Values]).PipeTo(Sender));
+        Receive<HostLivenessChanged>(_ => { }); // logged by the host
     }
 
-    protected override async ValueTask ReceiveAsync(object message)
+    /// <summary>A host that fails is restarted: its liveness is rebuilt from the next messages it gets, and
+    /// a restart must never cost the other hosts anything. A host failing over and over is stopped (and
+    /// made anew on its next message), logged by Akka.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), localOnlyDecider: _ => Directive.Restart);
+
+    /// <summary>A restart forgets which batches wait for their hosts: they are let go, so the writer is
+    /// never held by a batch nobody will answer for.</summary>
+    protected override void PreRestart(Exception reason, object message)
     {
-        switch (message)
+        foreach (var pending in _pending.Values)
         {
-            case StoredBatch batch:
-                await RouteAsync(batch);
-                break;
-            case HostSeen seen:
-                HostFor(seen.HostId).Tell(seen, Self);
-                break;
-            case GetHostStates:
-                // Answered from a task of its own, the hosts asked all at once: routing of stored
-                // messages goes on meanwhile, and a host busy waiting for the correlator is only left out.
-                _ = ReplyWithStatesAsync([.. _hosts.Values], Sender);
-                break;
-            case HostLivenessChanged:
-                break; // logged by the host; a later issue shows it in the admin console
-            default:
-                Unhandled(message);
-                break;
+            pending.ReplyTo.Tell(BatchCorrelated.Instance);
         }
+        _pending.Clear();
+        base.PreRestart(reason, message);
     }
 
-    /// <summary>Longest a host may take to say how it is before the answer goes without it.</summary>
-    private static readonly TimeSpan HostAnswerTimeout = TimeSpan.FromSeconds(3);
-
-    private static async Task ReplyWithStatesAsync(IActorRef[] hosts, IActorRef replyTo)
+    private static async Task<HostStates> ReplyWithStatesAsync(IActorRef[] hosts)
     {
         var answers = await Task.WhenAll(hosts.Select(async host =>
         {
@@ -59,22 +74,43 @@ public sealed class HostsActor(IReadOnlyList<string> knownHosts, HostLivenessOpt
                 return null;
             }
         }));
-        replyTo.Tell(new HostStates([.. answers.OfType<HostState>().OrderBy(state => state.HostId, StringComparer.Ordinal)]));
+        return new HostStates([.. answers.OfType<HostState>().OrderBy(state => state.HostId, StringComparer.Ordinal)]);
     }
 
-    /// <summary>One message per host present in the batch, its events in commit order. Stored alerts
-    /// wait for room in a busy host's mailbox (which slows the writer) rather than being dropped.</summary>
-    private async ValueTask RouteAsync(StoredBatch batch)
+    /// <summary>One message per host present in the batch, its events in commit order.</summary>
+    private void Route(StoredBatch batch)
     {
+        var id = ++_nextBatch;
         var events = batch.Events;
         if (events.Count > 0 && events.All(stored => string.Equals(stored.HostId, events[0].HostId, StringComparison.Ordinal)))
         {
-            await HostFor(events[0].HostId).SendAsync(batch, Self);
+            _pending[id] = new PendingBatch(Sender, 1);
+            HostFor(events[0].HostId).Tell(new HostBatch(id, events), Self);
             return;
         }
-        foreach (var group in events.GroupBy(stored => stored.HostId, StringComparer.Ordinal))
+        var parts = events.GroupBy(stored => stored.HostId, StringComparer.Ordinal).ToList();
+        if (parts.Count == 0)
         {
-            await HostFor(group.Key).SendAsync(new StoredBatch([.. group]), Self);
+            Sender.Tell(BatchCorrelated.Instance);
+            return;
+        }
+        _pending[id] = new PendingBatch(Sender, parts.Count);
+        foreach (var part in parts)
+        {
+            HostFor(part.Key).Tell(new HostBatch(id, [.. part]), Self);
+        }
+    }
+
+    private void OnPartDone(HostBatchDone done)
+    {
+        if (!_pending.TryGetValue(done.Id, out var pending))
+        {
+            return;
+        }
+        if (--pending.Remaining == 0)
+        {
+            _pending.Remove(done.Id);
+            pending.ReplyTo.Tell(BatchCorrelated.Instance);
         }
     }
 
@@ -83,9 +119,20 @@ public sealed class HostsActor(IReadOnlyList<string> knownHosts, HostLivenessOpt
         if (!_hosts.TryGetValue(hostId, out var host))
         {
             // Host ids are validated by the PKI (lower-case letters, digits, '.', '_', '-'): safe as actor names.
-            host = Context.ActorOf(Props.Create(() => new HostActor(hostId, liveness, correlator, evaluateEvery)), "host-" + hostId);
+            host = Context.ActorOf(Props.Create(() => new HostActor(hostId, _liveness, _correlator, _evaluateEvery)), "host-" + hostId);
             _hosts[hostId] = host;
+            LogHostTracked(_log, hostId);
         }
         return host;
     }
+
+    private sealed class PendingBatch(IActorRef replyTo, int parts)
+    {
+        public IActorRef ReplyTo { get; } = replyTo;
+
+        public int Remaining { get; set; } = parts;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Tracking host {Host}")]
+    private static partial void LogHostTracked(ILogger log, string host);
 }

@@ -1,5 +1,6 @@
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
-using SecureMonitor.Actors;
+using SecureMonitor.ActorSystems;
 using SecureMonitor.Analysis.Correlation;
 using SecureMonitor.Notifications;
 using SecureMonitor.Storage;
@@ -7,34 +8,44 @@ using SecureMonitor.Storage;
 namespace SecureMonitor.Monitor.Incidents;
 
 /// <summary>
-/// The DoS correlator's home: every alert the hosts observe goes through it; each incident change
-/// is persisted (under the leader's fence) and only then told to administrators, once per change.
-/// A periodic tick resolves incidents after their quiet period and keeps Alertmanager's view of
-/// open incidents fresh. While alerts keep arriving (more messages queued), the incident's growth is
-/// gathered into one change, stored and told at most <see cref="MaxGrowthDelay"/> later: in a storm from
-/// thousands of hosts that is one store write and one notification instead of one per new host, and
-/// the correlator keeps up with the stored alerts. Its state is rebuilt from the store before its first message, so a new
-/// leader and a restarted actor alike continue the open incident instead of duplicating it.
+/// Stores each incident change the correlator finds (under the term's fence) and only then tells
+/// administrators, once per change. While more changes are queued behind the current one, an
+/// incident's growth is gathered into one change, stored and told at most <see cref="MaxGrowthDelay"/>
+/// later: in a storm from thousands of hosts that is one store write and one notification per burst
+/// instead of one per new host. What it keeps of stored incidents (their versions, their last change
+/// for Alertmanager's refresh) is read from the store before it takes any message, so a restart loses
+/// nothing.
 /// </summary>
-public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorStore store, WriteFence fence, NotificationDispatcher notifier,
-    string monitorNode) : Actor
+public sealed partial class IncidentsActor : ReceiveActor, IWithUnboundedStash
 {
-    private readonly DosCorrelator _correlator = new(options);
+    /// <summary>Longest a growth of the incident waits to be stored and told while changes keep coming.</summary>
+    public static readonly TimeSpan MaxGrowthDelay = TimeSpan.FromSeconds(1);
+
+    private readonly IMonitorStore _store;
+    private readonly WriteFence _fence;
+    private readonly NotificationDispatcher _notifier;
+    private readonly string _monitorNode;
+    private readonly ILogger _log;
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (IncidentChange Change, DateTimeOffset At)> _lastChanges = new(StringComparer.Ordinal);
     private DateTimeOffset _lastRefresh = DateTimeOffset.MinValue;
-    private bool _restored;
     private IncidentGrew? _pendingGrowth;
     private DateTimeOffset _pendingSince;
     private bool _flushQueued;
 
-    /// <summary>Longest a growth of the incident waits to be stored and told while alerts keep coming.</summary>
-    public static readonly TimeSpan MaxGrowthDelay = TimeSpan.FromSeconds(1);
-
-    private sealed record Tick
+    public IncidentsActor(IMonitorStore store, WriteFence fence, NotificationDispatcher notifier, string monitorNode)
     {
-        public static readonly Tick Instance = new();
+        _store = store;
+        _fence = fence;
+        _notifier = notifier;
+        _monitorNode = monitorNode;
+        _log = Context.Logger();
+        Restoring();
     }
+
+    public IStash Stash { get; set; } = null!;
+
+    private sealed record Restored(IReadOnlyList<IncidentRecord> Open);
 
     /// <summary>Sent to itself behind the queued messages, so a gathered growth goes out once they are handled.</summary>
     private sealed record FlushGrowth
@@ -42,108 +53,76 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
         public static readonly FlushGrowth Instance = new();
     }
 
-    /// <summary>Asks for the active incident (null when quiet).</summary>
-    public sealed record GetActiveIncident
+    private DateTimeOffset Now => Context.System.Scheduler.Now;
+
+    protected override void PreStart() => ReadOpenAsync().PipeTo(Self);
+
+    private async Task<Restored> ReadOpenAsync() => new(await _store.ListIncidentsAsync(openOnly: true));
+
+    private void Restoring()
     {
-        public static readonly GetActiveIncident Instance = new();
+        Receive<Restored>(restored =>
+        {
+            foreach (var record in restored.Open)
+            {
+                _versions[record.Id] = record.Version;
+            }
+            Become(Storing);
+            Stash.UnstashAll();
+        });
+        Receive<Status.Failure>(failure => throw new IncidentRestoreException(failure.Cause));
+        ReceiveAny(_ => Stash.Stash());
     }
 
-    /// <summary>An operator acknowledges the active incident; answered with <see cref="OperatorChangeOutcome"/>.</summary>
-    public sealed record Acknowledge(string IncidentId, string By, string Note);
-
-    /// <summary>An operator resolves the active incident; answered with <see cref="OperatorChangeOutcome"/>.</summary>
-    public sealed record Resolve(string IncidentId, string By, string Note);
-
-    protected override void PreStart() => Context.Timers.StartPeriodic("tick", Tick.Instance, TimeSpan.FromSeconds(1));
-
-    protected override async ValueTask ReceiveAsync(object message)
+    private void Storing()
     {
-        // Restoring reads the store and may write (stale incidents resolved): the async handler's first message.
-        if (!_restored)
+        ReceiveAsync<PublishChanges>(async publish =>
         {
-            await RestoreAsync();
-            _restored = true;
-        }
-        switch (message)
+            var replyTo = publish.ReplyTo;
+            await PublishAsync(publish.Changes);
+            if (replyTo is not null)
+            {
+                // An operator's change is told at once, with the version it was stored under.
+                await FlushGrowthAsync();
+                var incident = publish.Changes[^1].Incident;
+                replyTo.Tell(new OperatorChangeOutcome(IncidentMapping.ToRecord(incident, _versions.GetValueOrDefault(incident.Id))));
+            }
+            await AfterMessageAsync();
+        });
+        ReceiveAsync<RefreshActive>(async refresh =>
         {
-            case ObservedAlert alert:
-                await PublishAsync(_correlator.Observe(alert));
-                break;
-            case ObservedAlerts alerts:
-                foreach (var alert in alerts.Alerts)
-                {
-                    await PublishAsync(_correlator.Observe(alert));
-                }
-                break;
-            case Tick:
-                var now = Context.System.TimeProvider.GetUtcNow();
-                await PublishAsync(_correlator.Tick(now));
-                RefreshOpen(now);
-                break;
-            case GetActiveIncident:
-                Sender.Tell(new ActiveIncident(_correlator.ActiveIncident));
-                break;
-            case Acknowledge acknowledge:
-                await OperatorChangeAsync(now => _correlator.Acknowledge(acknowledge.IncidentId, acknowledge.By, acknowledge.Note, now));
-                break;
-            case Resolve resolve:
-                await OperatorChangeAsync(now => _correlator.Resolve(resolve.IncidentId, resolve.By, resolve.Note, now));
-                break;
-            case FlushGrowth:
-                _flushQueued = false;
-                break;
-            default:
-                Unhandled(message);
-                break;
-        }
+            RefreshOpen(refresh.Incident, refresh.Now);
+            await AfterMessageAsync();
+        });
+        ReceiveAsync<FlushGrowth>(async _ =>
+        {
+            _flushQueued = false;
+            await AfterMessageAsync();
+        });
+    }
+
+    /// <summary>A gathered growth goes out when nothing more is queued, or once it is
+    /// <see cref="MaxGrowthDelay"/> old; otherwise a reminder queues up behind what is waiting.</summary>
+    private async Task AfterMessageAsync()
+    {
         if (_pendingGrowth is null)
         {
             return;
         }
-        if (!Context.HasQueuedMessages || Now - _pendingSince >= MaxGrowthDelay)
+        if (!Context.HasQueuedMessages() || Now - _pendingSince >= MaxGrowthDelay)
         {
             await FlushGrowthAsync();
         }
         else if (!_flushQueued)
         {
             _flushQueued = true;
-            Context.Self.Tell(FlushGrowth.Instance);
+            Self.Tell(FlushGrowth.Instance);
         }
-    }
-
-    private DateTimeOffset Now => Context.System.TimeProvider.GetUtcNow();
-
-    private async ValueTask RestoreAsync()
-    {
-        var now = Context.System.TimeProvider.GetUtcNow();
-        var open = await store.ListIncidentsAsync(openOnly: true);
-        var window = await store.ListAlertsAsync(new AlertQuery { Since = now - options.Window, Limit = AlertQuery.MaxLimit });
-        foreach (var record in open)
-        {
-            _versions[record.Id] = record.Version;
-        }
-        await PublishAsync(_correlator.Restore([.. open.Select(IncidentRestore.ToIncident)],
-            [.. window.Select(IncidentRestore.ToObserved).OrderBy(alert => alert.At)]));
-    }
-
-    /// <summary>Applies an operator's change to the active incident (after letting a quiet one resolve,
-    /// so nobody acknowledges what has already ended) and answers with the incident as stored.</summary>
-    private async ValueTask OperatorChangeAsync(Func<DateTimeOffset, IncidentEvent?> change)
-    {
-        var now = Context.System.TimeProvider.GetUtcNow();
-        await PublishAsync(_correlator.Tick(now));
-        if (change(now) is not { } happened)
-        {
-            Sender.Tell(new OperatorChangeOutcome(null));
-            return;
-        }
-        await PublishAsync([happened]);
-        Sender.Tell(new OperatorChangeOutcome(IncidentMapping.ToRecord(happened.Incident, _versions.GetValueOrDefault(happened.Incident.Id))));
     }
 
     /// <summary>Stores and tells each change in order; growth is gathered (see the class remarks), and a
     /// gathered growth always goes out before the change that follows it.</summary>
-    private async ValueTask PublishAsync(IReadOnlyList<IncidentEvent> changes)
+    private async Task PublishAsync(IReadOnlyList<IncidentEvent> changes)
     {
         foreach (var change in changes)
         {
@@ -157,7 +136,7 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
         }
     }
 
-    private async ValueTask GatherAsync(IncidentGrew grew)
+    private async Task GatherAsync(IncidentGrew grew)
     {
         if (_pendingGrowth is { } other && !string.Equals(other.Incident.Id, grew.Incident.Id, StringComparison.Ordinal))
         {
@@ -175,7 +154,7 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
             pending.NewReasons | grew.NewReasons, grew.At);
     }
 
-    private async ValueTask FlushGrowthAsync()
+    private async Task FlushGrowthAsync()
     {
         if (_pendingGrowth is { } pending)
         {
@@ -184,10 +163,10 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
         }
     }
 
-    private async ValueTask StoreAndTellAsync(IncidentEvent change)
+    private async Task StoreAndTellAsync(IncidentEvent change)
     {
         var incident = change.Incident;
-        var version = await store.UpsertIncidentAsync(IncidentMapping.ToRecord(incident, _versions.GetValueOrDefault(incident.Id)), fence);
+        var version = await _store.UpsertIncidentAsync(IncidentMapping.ToRecord(incident, _versions.GetValueOrDefault(incident.Id)), _fence);
         _versions[incident.Id] = version;
         if (change is IncidentResolved)
         {
@@ -197,32 +176,22 @@ public sealed partial class IncidentsActor(CorrelationOptions options, IMonitorS
         {
             _lastChanges[incident.Id] = (IncidentMapping.ChangeOf(change), change.At);
         }
-        LogIncident(Context.Log, incident.Id, change.GetType().Name, incident.State.ToString(), incident.Hosts.Count, string.Join(",", incident.Metrics));
-        notifier.Publish(IncidentMapping.ToNotification(change, monitorNode, version));
+        LogIncident(_log, incident.Id, change.GetType().Name, incident.State.ToString(), incident.Hosts.Count, string.Join(",", incident.Metrics));
+        _notifier.Publish(IncidentMapping.ToNotification(change, _monitorNode, version));
     }
 
     /// <summary>Alertmanager forgets alerts that are not re-sent; keep the open incident alive there.</summary>
-    private void RefreshOpen(DateTimeOffset now)
+    private void RefreshOpen(Incident active, DateTimeOffset now)
     {
-        if (_correlator.ActiveIncident is not { } active || notifier.RefreshInterval is not { } interval || now - _lastRefresh < interval)
+        if (_notifier.RefreshInterval is not { } interval || now - _lastRefresh < interval)
         {
             return;
         }
         _lastRefresh = now;
         var (change, at) = _lastChanges.GetValueOrDefault(active.Id, (IncidentChange.Opened, active.OpenedAt));
-        notifier.Refresh(IncidentMapping.ToNotification(active, change, at, monitorNode, _versions.GetValueOrDefault(active.Id)));
+        _notifier.Refresh(IncidentMapping.ToNotification(active, change, at, _monitorNode, _versions.GetValueOrDefault(active.Id)));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Incident {Incident} {Change}: state {State}, {Hosts} host(s), metrics {Metrics}")]
     private static partial void LogIncident(ILogger log, string incident, string change, string state, int hosts, string metrics);
 }
-
-/// <summary>Several alerts of one host from one group commit, in order: one message instead of one each.</summary>
-public sealed record ObservedAlerts(IReadOnlyList<ObservedAlert> Alerts);
-
-/// <summary>The correlator's open incident, if any.</summary>
-public sealed record ActiveIncident(Incident? Incident);
-
-/// <summary>The incident after an operator's change, as stored; null when it was not the active
-/// incident in a state the change applies to (nothing changed).</summary>
-public sealed record OperatorChangeOutcome(IncidentRecord? Incident);

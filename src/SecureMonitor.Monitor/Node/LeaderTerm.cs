@@ -1,37 +1,46 @@
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
-using SecureMonitor.Actors;
-using SecureMonitor.Monitor.Hosts;
+using SecureMonitor.Monitor.Admin.Feed;
 using SecureMonitor.Monitor.Incidents;
 using SecureMonitor.Monitor.Persistence;
 using SecureMonitor.Monitor.Security;
 using SecureMonitor.Monitor.Sessions;
+using SecureMonitor.Monitor.Singleton;
+using SecureMonitor.Monitor.Thresholds;
 using SecureMonitor.Monitor.Verification;
 using SecureMonitor.Notifications;
 using SecureMonitor.Protocol.Sealing;
+using SecureMonitor.Protocol.Wire;
 using SecureMonitor.Storage;
 
 namespace SecureMonitor.Monitor.Node;
 
 /// <summary>
-/// The parts of a node that exist only while it holds the lease: the host and incident actors, the
-/// group-commit writer fenced with the term's epoch, the verifier and the watcher sessions. A term
-/// restores its state from the store before it is published, so the first watcher it serves is
-/// judged against every host's high-water mark, the open incident and the correlation window.
+/// The parts of a node that exist only while it holds the lease: the <see cref="MonitorSingleton"/>
+/// and its actors, the group-commit writer fenced with the term's epoch, the verifier and the watcher
+/// sessions. A term restores its state from the store before it is published, so the first watcher
+/// it serves is judged against every host's high-water mark, the open incident and the correlation
+/// window.
 /// </summary>
 public sealed class LeaderTerm : IAsyncDisposable
 {
-    private readonly ActorSystem _system;
+    /// <summary>Longest the singleton may take to stop when the term ends.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
-    private LeaderTerm(long epoch, CancellationToken ending, ActorSystem system, IActorRef hosts,
-        IActorRef incidents, PersistentMessageSink sink, EnvelopeVerifier verifier)
+    private readonly IActorRef _singleton;
+    private readonly Action _detach;
+
+    private LeaderTerm(long epoch, CancellationToken ending, IActorRef singleton, SingletonParts parts, PersistentMessageSink sink,
+        EnvelopeVerifier verifier, WatcherSessions watchers, Action detach)
     {
         Epoch = epoch;
         Ending = ending;
-        _system = system;
+        _singleton = singleton;
+        Parts = parts;
         Sink = sink;
-        Hosts = hosts;
-        Incidents = incidents;
         Verifier = verifier;
+        Watchers = watchers;
+        _detach = detach;
     }
 
     public long Epoch { get; }
@@ -41,22 +50,22 @@ public sealed class LeaderTerm : IAsyncDisposable
     /// <summary>Cancelled the moment this node must stop accepting (it may still be cleaning up).</summary>
     public CancellationToken Ending { get; }
 
-    /// <summary>The host actors' parent: ask it <see cref="GetHostStates"/>.</summary>
-    public IActorRef Hosts { get; }
+    /// <summary>The singleton's children: hosts, correlator, thresholds, feed.</summary>
+    public SingletonParts Parts { get; }
 
-    /// <summary>The correlator: ask it <see cref="IncidentsActor.GetActiveIncident"/>.</summary>
-    public IActorRef Incidents { get; }
+    /// <summary>The host actors' parent: ask it <see cref="Hosts.GetHostStates"/>.</summary>
+    public IActorRef Hosts => Parts.Hosts;
+
+    /// <summary>The correlator: ask it <see cref="GetActiveIncident"/>.</summary>
+    public IActorRef Correlator => Parts.Correlator;
 
     public EnvelopeVerifier Verifier { get; }
 
     /// <summary>Where verified messages are stored; subscribe to <see cref="PersistentMessageSink.Stored"/>.</summary>
     public PersistentMessageSink Sink { get; }
 
-    /// <summary>The term's actors live here, and die with it.</summary>
-    public ActorSystem System => _system;
-
     /// <summary>Watchers connected in this term; push messages (threshold rules) to them here.</summary>
-    public WatcherSessions Watchers { get; } = new();
+    public WatcherSessions Watchers { get; }
 
     /// <summary>Hosts known to the store when the term began.</summary>
     public int RestoredHosts { get; private init; }
@@ -70,25 +79,51 @@ public sealed class LeaderTerm : IAsyncDisposable
         var store = parts.Store;
         var fence = new WriteFence(epoch);
         var knownHosts = await store.ListHostsAsync(cancellationToken);
+        var watchers = new WatcherSessions();
 
-        var system = new ActorSystem($"monitor-epoch-{epoch}", parts.Time, parts.Loggers);
+        var settings = new MonitorSingletonSettings(options, store, fence, parts.Notifier, watchers, parts.Feed, [.. knownHosts.Select(host => host.HostId)]);
+        var singleton = parts.System.ActorOf(Props.Create(() => new MonitorSingleton(settings)), $"singleton-{epoch}");
         PersistentMessageSink? sink = null;
         try
         {
-            var incidents = system.ActorOf(Props.Create(() => new IncidentsActor(options.Correlation, store, fence, parts.Notifier, options.NodeId)), "incidents");
-            var hosts = system.ActorOf(Props.Create(() => new HostsActor([.. knownHosts.Select(host => host.HostId)], options.Liveness, incidents,
-                TimeSpan.FromSeconds(1))), "hosts");
-            system.ActorOf(Props.Create(() => new RetentionActor(store, fence, options.AlertRetention)), "retention");
+            var singletonParts = await singleton.Ask<SingletonParts>(GetSingletonParts.Instance, options.LeaseDuration, cancellationToken);
+            // The correlator answers once it has restored the open incident and the window from the
+            // store: the term is published only when that is done.
+            var restored = await singletonParts.Correlator.Ask<ActiveIncident>(GetActiveIncident.Instance, options.LeaseDuration, cancellationToken);
 
-            // The correlator restores the open incident and the window on its first message: ask now,
-            // so the term is published only once that is done.
-            var restored = await incidents.Ask<ActiveIncident>(IncidentsActor.GetActiveIncident.Instance, options.LeaseDuration);
-
-            sink = new PersistentMessageSink(store, fence, hosts, parts.Time,
+            sink = new PersistentMessageSink(store, fence, singletonParts.Hosts, parts.Time,
                 new GroupCommitWriterOptions { Faulted = error => parts.OnStoreFailed(epoch, error) });
+            var thresholds = singletonParts.Thresholds;
+            var feed = singletonParts.Feed;
             sink.Stored += parts.OnStored;
+            sink.Stored += stored =>
+            {
+                if (stored.Message.BodyCase == WatcherMessage.BodyOneofCase.ThresholdsApplied)
+                {
+                    thresholds.Tell(new ThresholdsActor.Acknowledged(stored.HostId,
+                        (long)Math.Min(stored.Message.ThresholdsApplied.Revision, long.MaxValue), stored.ReceivedAt));
+                }
+                else
+                {
+                    feed.Tell(stored);
+                }
+            };
+            watchers.Ready += hostId => thresholds.Tell(new ThresholdsActor.WatcherReady(hostId));
+            Action<IncidentNotification> toFeed = feed.Tell;
+            parts.Notifier.Published += toFeed;
+
+            // A singleton that stops on its own (deposed: a stale fence; or failed beyond its limits)
+            // ends the term: the node steps down and bids again.
+            _ = singleton.WatchAsync(CancellationToken.None).ContinueWith(_ =>
+            {
+                if (!ending.IsCancellationRequested)
+                {
+                    parts.OnSingletonStopped(epoch);
+                }
+            }, TaskScheduler.Default);
+
             var verifier = new EnvelopeVerifier(parts.Keys, sink, parts.Rejections, options.MaxFrameBytes);
-            return new LeaderTerm(epoch, ending, system, hosts, incidents, sink, verifier)
+            return new LeaderTerm(epoch, ending, singleton, singletonParts, sink, verifier, watchers, () => parts.Notifier.Published -= toFeed)
             {
                 RestoredHosts = knownHosts.Count,
                 RestoredIncident = restored.Incident,
@@ -100,20 +135,33 @@ public sealed class LeaderTerm : IAsyncDisposable
             {
                 await sink.DisposeAsync();
             }
-            await system.DisposeAsync();
+            await StopAsync(singleton);
             throw;
         }
     }
 
-    /// <summary>Stops the writer (pending writes complete or fail, so their watchers resend) and the actors.</summary>
+    /// <summary>Stops the writer (pending writes complete or fail, so their watchers resend), then the singleton.</summary>
     public async ValueTask DisposeAsync()
     {
+        _detach();
         await Sink.DisposeAsync();
-        await _system.DisposeAsync();
+        await StopAsync(_singleton);
+    }
+
+    private static async Task StopAsync(IActorRef singleton)
+    {
+        try
+        {
+            await singleton.GracefulStop(StopTimeout);
+        }
+        catch (TaskCanceledException)
+        {
+            // It did not stop in time (a child stuck in a store call): the system's shutdown ends it.
+        }
     }
 }
 
 /// <summary>What every term of a node is built from.</summary>
 internal sealed record LeaderTermParts(MonitorOptions Options, IMonitorStore Store, NotificationDispatcher Notifier, IEnvelopeKeyProvider Keys,
-    RejectionCounters Rejections, Action<StoredEvent>? OnStored, TimeProvider Time, ILoggerFactory Loggers,
-    Action<long, Exception> OnStoreFailed);
+    RejectionCounters Rejections, Action<StoredEvent>? OnStored, TimeProvider Time, ActorSystem System, AdminFeed Feed,
+    Action<long, Exception> OnStoreFailed, Action<long> OnSingletonStopped);

@@ -1,6 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
-using SecureMonitor.Actors;
+using Akka.Actor;
+using Akka.Configuration;
+using SecureMonitor.ActorSystems;
+using SecureMonitor.Monitor.Admin.Feed;
 using SecureMonitor.Monitor.Admin;
 using SecureMonitor.Monitor.Cluster;
 using SecureMonitor.Monitor.Hosts;
@@ -58,8 +61,11 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
     /// <summary>The host actors' parent (leader only): ask it <see cref="GetHostStates"/>.</summary>
     public IActorRef Hosts => Leader.Hosts;
 
-    /// <summary>The correlator (leader only): ask it <see cref="IncidentsActor.GetActiveIncident"/>.</summary>
-    public IActorRef Incidents => Leader.Incidents;
+    /// <summary>The correlator (leader only): ask it <see cref="GetActiveIncident"/>.</summary>
+    public IActorRef Correlator => Leader.Correlator;
+
+    /// <summary>The node's actors: each term's <see cref="Singleton.MonitorSingleton"/> lives here.</summary>
+    public ActorSystem System { get; private set; } = null!;
 
     public NotificationDispatcher Notifier { get; private set; } = null!;
 
@@ -111,7 +117,16 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
         var securityAlerts = hooks.SecurityAlerts ?? new LoggingSecurityAlertSink(loggers.CreateLogger<LoggingSecurityAlertSink>());
         var tamper = new TamperDetector(options.TamperThreshold, options.TamperWindow, time, securityAlerts);
         Rejections = new RejectionCounters(tamper, time, loggers.CreateLogger<RejectionCounters>());
-        _termParts = new LeaderTermParts(options, store, Notifier, keys, Rejections, hooks.OnStored, time, loggers, OnStoreFailed);
+
+        // A failed top-level actor (the singleton, deposed by a stale fence) is stopped, never restarted
+        // under a fence that is no longer good: the term ends and the node bids again.
+        var structure = ConfigurationFactory.ParseString("akka.actor.guardian-supervisor-strategy = \"Akka.Actor.StoppingSupervisorStrategy\"");
+        System = NodeActorSystem.Create("monitor", options.Configuration, loggers,
+            hooks.ActorSystemConfig is { } testing ? testing.WithFallback(structure) : structure);
+        var system = System;
+        OnStop(async () => await system.Terminate());
+        var feed = new AdminFeed();
+        _termParts = new LeaderTermParts(options, store, Notifier, keys, Rejections, hooks.OnStored, time, system, feed, OnStoreFailed, OnSingletonStopped);
 
         var startedAt = time.GetUtcNow();
         var rateLimiter = new HostRateLimiter(options.HostMessagesPerSecond, time);
@@ -143,7 +158,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
         }, this, time, loggers.CreateLogger<LeaderElection>());
         var info = new MonitorNodeInfo(options.NodeId, advertised, typeof(MonitorNode).Assembly.GetName().Version?.ToString(3) ?? "?", startedAt);
         // Tests may show the admin commands another view of the cluster (a follower's).
-        _adminContext = AdminContext.Create(hooks.ClusterState ?? Cluster, options, store, keyring, info, Rejections, Notifier, time, loggers);
+        _adminContext = AdminContext.Create(hooks.ClusterState ?? Cluster, options, store, keyring, info, Rejections, feed, time, loggers);
         Admin = _adminContext.CreateHandler();
         var election = Cluster;
         OnStop(election.DisposeAsync);
@@ -162,7 +177,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
     async Task ILeadershipTerms.BeginTermAsync(long epoch, CancellationToken termEnding, CancellationToken cancellationToken)
     {
         var term = await LeaderTerm.StartAsync(epoch, termEnding, _termParts, cancellationToken);
-        _adminContext?.AttachLeader(new AdminLeaderParts(term.Fence, term.System, term.Hosts, term.Incidents, term.Watchers, term.Sink));
+        _adminContext?.AttachLeader(new AdminLeaderServices(term.Fence, term.Hosts, term.Correlator, term.Parts.Thresholds, term.Watchers));
         _term = term;
         LogTermBegun(_log, epoch, term.RestoredHosts, term.RestoredIncident?.Id ?? "none");
     }
@@ -185,6 +200,13 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
     {
         LogStoreWriteFailed(_log, epoch, error.GetType().Name, error.Message);
         _ = Task.Run(() => Cluster.StepDownAsync(epoch, $"the store failed a write ({error.GetType().Name})"));
+    }
+
+    /// <summary>The term's singleton stopped on its own (deposed, or failed beyond its limits): step down.</summary>
+    private void OnSingletonStopped(long epoch)
+    {
+        LogSingletonStopped(_log, epoch);
+        _ = Task.Run(() => Cluster.StepDownAsync(epoch, "the monitor singleton stopped"));
     }
 
     private void OnStop(Func<ValueTask> stop) => _stops.Add(stop);
@@ -216,6 +238,9 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
     [LoggerMessage(Level = LogLevel.Critical,
         Message = "Term {Epoch} could not store verified messages ({Error}: {Detail}); nothing was acknowledged, stepping down")]
     private static partial void LogStoreWriteFailed(ILogger log, long epoch, string error, string detail);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Term {Epoch}'s monitor singleton stopped (see the errors above); stepping down")]
+    private static partial void LogSingletonStopped(ILogger log, long epoch);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A part of the node failed to stop cleanly: {Error}")]
     private static partial void LogStopFailed(ILogger log, string error);

@@ -1,4 +1,4 @@
-using SecureMonitor.Actors;
+using Akka.Actor;
 using SecureMonitor.Monitor.Hosts;
 using SecureMonitor.Monitor.Verification;
 using SecureMonitor.Protocol.Sealing;
@@ -16,6 +16,10 @@ namespace SecureMonitor.Monitor.Persistence;
 /// becoming rows.
 /// </summary>
 /// <remarks>
+/// Flow control: the hosts actor answers each batch once the correlator has taken its alerts, and
+/// at most <see cref="BatchesInCorrelation"/> batches may be unanswered. When the correlator falls
+/// behind, the writer loop waits here, its queue fills, and the connections slow down: no alert is
+/// dropped and no mailbox grows without bound (Akka's Tell never waits, so the wait is made here).
 /// Overload: when the writer's queue is at least <c>shedHeartbeatsAt</c> full, heartbeats are shed:
 /// not queued, only told to the hosts actor as a sign of life, so a host under attack is not taken
 /// for silenced while alerts fill the queue. Alerts are never shed; they wait for room, which slows
@@ -28,6 +32,12 @@ public sealed class PersistentMessageSink : IVerifiedMessageSink, IAsyncDisposab
     private readonly IActorRef _hosts;
     private readonly TimeProvider _time;
     private readonly int _shedHeartbeatsAt;
+    private readonly SemaphoreSlim _correlationWindow = new(BatchesInCorrelation, BatchesInCorrelation);
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Committed batches that may be on their way to the correlator at once: enough to keep the
+    /// hosts and the correlator busy while the next commit runs, few enough to bound what is in flight.</summary>
+    public const int BatchesInCorrelation = 16;
 
     /// <param name="shedHeartbeatsAt">Queue fill, as a fraction of its capacity, from which heartbeats are shed.</param>
     public PersistentMessageSink(IMonitorStore store, WriteFence fence, IActorRef hosts, TimeProvider time,
@@ -65,7 +75,8 @@ public sealed class PersistentMessageSink : IVerifiedMessageSink, IAsyncDisposab
 
     /// <summary>On the writer loop, once a batch is durable: what was stored (not what the store
     /// caught as a duplicate, e.g. raced in from a second connection) goes to the hosts, in order. It
-    /// waits for room in the hosts actor's mailbox rather than drop a stored alert from correlation.</summary>
+    /// waits while too many batches are still on their way to the correlator, rather than drop a stored
+    /// alert from correlation.</summary>
     private async ValueTask OnCommitted(CommitBatch batch)
     {
         var events = new List<StoredEvent>(batch.Count);
@@ -77,13 +88,43 @@ public sealed class PersistentMessageSink : IVerifiedMessageSink, IAsyncDisposab
                 Stored?.Invoke(stored);
             }
         }
-        if (events.Count > 0)
+        if (events.Count == 0)
         {
-            await _hosts.SendAsync(new StoredBatch(events));
+            return;
+        }
+        try
+        {
+            await _correlationWindow.WaitAsync(_stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the term is ending: its actors are going with it
+        }
+        _ = CorrelateAsync(new StoredBatch(events));
+    }
+
+    private async Task CorrelateAsync(StoredBatch batch)
+    {
+        try
+        {
+            await _hosts.Ask<BatchCorrelated>(batch, _stopping.Token);
+        }
+        catch (Exception error) when (error is OperationCanceledException or AskTimeoutException)
+        {
+            // The term is ending, or its hosts actor is gone: nothing to wait for.
+        }
+        finally
+        {
+            _correlationWindow.Release();
         }
     }
 
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _writer.DisposeAsync();
+        _stopping.Dispose();
+    }
 
     internal static StoredMessage ToStored(OpenedEnvelope envelope, WatcherMessage message, DateTimeOffset receivedAt)
     {

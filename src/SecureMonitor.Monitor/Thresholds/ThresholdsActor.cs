@@ -1,5 +1,6 @@
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
-using SecureMonitor.Actors;
+using SecureMonitor.ActorSystems;
 using SecureMonitor.Monitor.Sessions;
 using SecureMonitor.Protocol.Wire;
 using SecureMonitor.Storage;
@@ -13,15 +14,40 @@ namespace SecureMonitor.Monitor.Thresholds;
 /// acknowledged, or when its wait runs out), records acknowledged revisions, and pushes a host its
 /// rules again whenever its watcher connects, so a watcher that was away catches up.
 /// </summary>
-public sealed partial class ThresholdsActor(IMonitorStore store, WriteFence fence, WatcherSessions watchers,
-    IReadOnlyList<IReadOnlyDictionary<string, string>> baseline) : Actor
+public sealed partial class ThresholdsActor : ReceiveActor, IWithTimers
 {
     /// <summary>Bound of one push (a sealed frame written to one watcher's connection).</summary>
     private static readonly TimeSpan PushTimeout = TimeSpan.FromSeconds(5);
 
+    private readonly IMonitorStore _store;
+    private readonly WriteFence _fence;
+    private readonly WatcherSessions _watchers;
+    private readonly IReadOnlyList<IReadOnlyDictionary<string, string>> _baseline;
+    private readonly ILogger _log;
     private readonly Dictionary<long, PendingSet> _pending = [];
     private ThresholdPlan? _plan;
     private long _nextRequest;
+
+    public ThresholdsActor(IMonitorStore store, WriteFence fence, WatcherSessions watchers, IReadOnlyList<IReadOnlyDictionary<string, string>> baseline)
+    {
+        _store = store;
+        _fence = fence;
+        _watchers = watchers;
+        _baseline = baseline;
+        _log = Context.Logger();
+        ReceiveAsync<SetThresholds>(SetAsync);
+        ReceiveAsync<WatcherReady>(ready => CatchUpAsync(ready.HostId));
+        ReceiveAsync<Acknowledged>(AcknowledgedAsync);
+        Receive<WaitOver>(over =>
+        {
+            if (_pending.Remove(over.Request, out var expired))
+            {
+                expired.Answer();
+            }
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Changes one scope's settings and pushes the result; answered with <see cref="ThresholdsSetOutcome"/>.</summary>
     /// <param name="Hosts">The hosts whose rules the change affects (the scope's host, or every known host).</param>
@@ -35,36 +61,13 @@ public sealed partial class ThresholdsActor(IMonitorStore store, WriteFence fenc
 
     private sealed record WaitOver(long Request);
 
-    protected override async ValueTask ReceiveAsync(object message)
-    {
-        switch (message)
-        {
-            case SetThresholds set:
-                await SetAsync(set);
-                break;
-            case WatcherReady ready:
-                await CatchUpAsync(ready.HostId);
-                break;
-            case Acknowledged acknowledged:
-                await AcknowledgedAsync(acknowledged);
-                break;
-            case WaitOver over when _pending.Remove(over.Request, out var expired):
-                expired.Answer();
-                break;
-            case WaitOver:
-                break;
-            default:
-                Unhandled(message);
-                break;
-        }
-    }
+    private async Task<ThresholdPlan> PlanAsync() => _plan ??= new ThresholdPlan(_baseline, await _store.ListThresholdSettingsAsync());
 
-    private async ValueTask<ThresholdPlan> PlanAsync() => _plan ??= new ThresholdPlan(baseline, await store.ListThresholdSettingsAsync());
-
-    private async ValueTask SetAsync(SetThresholds set)
+    private async Task SetAsync(SetThresholds set)
     {
+        var replyTo = Sender;
         var plan = await PlanAsync();
-        var now = Context.System.TimeProvider.GetUtcNow();
+        var now = Context.System.Scheduler.Now;
         // Revisions follow the clock (and always grow): a store that was replaced cannot make the
         // monitor push a revision a watcher already considers old.
         var revision = Math.Max(now.ToUnixTimeMilliseconds(), plan.LatestRevision + 1);
@@ -84,17 +87,17 @@ public sealed partial class ThresholdsActor(IMonitorStore store, WriteFence fenc
         }
         if (errors.Count > 0)
         {
-            Sender.Tell(new ThresholdsSetOutcome(0, [.. errors], []));
+            replyTo.Tell(new ThresholdsSetOutcome(0, [.. errors], []));
             return;
         }
 
-        await store.UpsertThresholdSettingsAsync(candidate.ScopeOf(set.Scope)!, fence);
+        await _store.UpsertThresholdSettingsAsync(candidate.ScopeOf(set.Scope)!, _fence);
         _plan = candidate;
-        LogSet(Context.Log, set.Scope, revision, set.By, string.Join(" ", settings));
+        LogSet(_log, set.Scope, revision, set.By, string.Join(" ", settings));
 
         var pushed = await Task.WhenAll(rules.Select(async pair =>
             (Host: pair.Key, Revision: pair.Value.Revision, Sent: await PushAsync(pair.Key, pair.Value))));
-        var pending = new PendingSet(Sender, revision, Context.System.TimeProvider);
+        var pending = new PendingSet(replyTo, revision, Context.System.Scheduler);
         foreach (var (host, hostRevision, sent) in pushed.OrderBy(push => push.Host, StringComparer.Ordinal))
         {
             pending.Add(host, hostRevision, sent);
@@ -106,10 +109,10 @@ public sealed partial class ThresholdsActor(IMonitorStore store, WriteFence fenc
         }
         var request = ++_nextRequest;
         _pending[request] = pending;
-        Context.Timers.StartSingle(("wait", request), new WaitOver(request), set.Wait);
+        Timers.StartSingleTimer(("wait", request), new WaitOver(request), set.Wait);
     }
 
-    private async ValueTask CatchUpAsync(string hostId)
+    private async Task CatchUpAsync(string hostId)
     {
         var plan = await PlanAsync();
         if (plan.RevisionFor(hostId) == 0)
@@ -123,11 +126,11 @@ public sealed partial class ThresholdsActor(IMonitorStore store, WriteFence fenc
         }
         else
         {
-            LogInvalidRules(Context.Log, hostId, string.Join("; ", rules.Errors));
+            LogInvalidRules(_log, hostId, string.Join("; ", rules.Errors));
         }
     }
 
-    private async ValueTask AcknowledgedAsync(Acknowledged acknowledged)
+    private async Task AcknowledgedAsync(Acknowledged acknowledged)
     {
         if (acknowledged.Revision < 1)
         {
@@ -135,18 +138,18 @@ public sealed partial class ThresholdsActor(IMonitorStore store, WriteFence fenc
         }
         try
         {
-            await store.RecordThresholdsAppliedAsync(new ThresholdsAppliedRecord(acknowledged.HostId, acknowledged.Revision, acknowledged.At), fence);
+            await _store.RecordThresholdsAppliedAsync(new ThresholdsAppliedRecord(acknowledged.HostId, acknowledged.Revision, acknowledged.At), _fence);
         }
         catch (StaleFenceException)
         {
-            LogNotRecorded(Context.Log, acknowledged.HostId, acknowledged.Revision);
+            LogNotRecorded(_log, acknowledged.HostId, acknowledged.Revision);
         }
         foreach (var (request, pending) in _pending.ToList())
         {
             if (pending.Acknowledge(acknowledged.HostId, acknowledged.Revision) && pending.IsComplete)
             {
                 _pending.Remove(request);
-                Context.Timers.Cancel(("wait", request));
+                Timers.Cancel(("wait", request));
                 pending.Answer();
             }
         }
@@ -157,7 +160,7 @@ public sealed partial class ThresholdsActor(IMonitorStore store, WriteFence fenc
         using var timeout = new CancellationTokenSource(PushTimeout);
         try
         {
-            return await watchers.PushAsync(hostId, new MonitorMessage { ThresholdUpdate = ThresholdPlan.ToUpdate(rules) }, timeout.Token);
+            return await _watchers.PushAsync(hostId, new MonitorMessage { ThresholdUpdate = ThresholdPlan.ToUpdate(rules) }, timeout.Token);
         }
         catch (OperationCanceledException)
         {
@@ -166,7 +169,7 @@ public sealed partial class ThresholdsActor(IMonitorStore store, WriteFence fenc
     }
 
     /// <summary>One command's pushes, waiting for acknowledgements.</summary>
-    private sealed class PendingSet(IActorRef replyTo, long revision, TimeProvider time)
+    private sealed class PendingSet(IActorRef replyTo, long revision, ITimeProvider time)
     {
         private readonly List<HostThresholdsPush> _hosts = [];
 
@@ -182,7 +185,7 @@ public sealed partial class ThresholdsActor(IMonitorStore store, WriteFence fenc
             {
                 return false;
             }
-            _hosts[index] = _hosts[index] with { Outcome = ThresholdsPushOutcome.Acknowledged, AcknowledgedAt = time.GetUtcNow() };
+            _hosts[index] = _hosts[index] with { Outcome = ThresholdsPushOutcome.Acknowledged, AcknowledgedAt = time.Now };
             return true;
         }
 

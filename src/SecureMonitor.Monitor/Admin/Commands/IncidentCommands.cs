@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Text.Json.Nodes;
 using SecureMonitor.Monitor.Incidents;
 using SecureMonitor.Storage;
@@ -60,9 +61,9 @@ public sealed class IncidentChangeCommand(AdminContext context, bool resolve)
 
         var leader = Context.RequireLeader();
         object change = resolve
-            ? new IncidentsActor.Resolve(id, caller.Certificate.Name, note)
-            : new IncidentsActor.Acknowledge(id, caller.Certificate.Name, note);
-        var outcome = await leader.Incidents.Ask<OperatorChangeOutcome>(change, AskTimeout, cancellationToken);
+            ? new ResolveIncident(id, caller.Certificate.Name, note)
+            : new AcknowledgeIncident(id, caller.Certificate.Name, note);
+        var outcome = await leader.Correlator.Ask<OperatorChangeOutcome>(change, AskTimeout, cancellationToken);
         var incident = outcome.Incident
             ?? throw new AdminCommandException($"incident {id} is no longer active (it resolved on its own a moment ago)");
         return new AdminOutput(new JsonObject { ["incident"] = IncidentsCommand.ToJson(incident) },

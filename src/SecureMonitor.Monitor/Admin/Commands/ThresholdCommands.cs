@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Text.Json.Nodes;
 using SecureMonitor.Analysis.Thresholds;
 using SecureMonitor.Monitor.Thresholds;

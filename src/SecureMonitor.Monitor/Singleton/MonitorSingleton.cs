@@ -1,0 +1,79 @@
+using Akka.Actor;
+using Microsoft.Extensions.Logging;
+using SecureMonitor.ActorSystems;
+using SecureMonitor.Monitor.Admin.Feed;
+using SecureMonitor.Monitor.Hosts;
+using SecureMonitor.Monitor.Incidents;
+using SecureMonitor.Monitor.Persistence;
+using SecureMonitor.Monitor.Sessions;
+using SecureMonitor.Monitor.Thresholds;
+using SecureMonitor.Notifications;
+using SecureMonitor.Storage;
+
+namespace SecureMonitor.Monitor.Singleton;
+
+/// <summary>What one term's singleton is built from.</summary>
+public sealed record MonitorSingletonSettings(
+    MonitorOptions Options,
+    IMonitorStore Store,
+    WriteFence Fence,
+    NotificationDispatcher Notifier,
+    WatcherSessions Watchers,
+    AdminFeed Feed,
+    IReadOnlyList<string> KnownHosts);
+
+/// <summary>
+/// The one active part of the monitor cluster, alive while its node holds the lease (one term, one
+/// fence): the parent of every actor that owns cluster-wide state. Each child reads what it needs from
+/// the store when it starts, so a restarted child, or the next term on any node, carries on.
+/// <code>
+/// MonitorSingleton
+///   ├─ hosts         HostsActor ─► host-{id} HostActor (liveness), per host
+///   ├─ correlator    DosCorrelatorActor ─► incidents IncidentsActor (store, then notify)
+///   ├─ thresholds    ThresholdsActor (settings, pushes, acknowledgements)
+///   ├─ retention     RetentionActor (hourly pruning)
+///   └─ admin-feed    AdminFeedActor (live feed of the consoles)
+/// </code>
+/// </summary>
+public sealed partial class MonitorSingleton : ReceiveActor
+{
+    private readonly ILogger _log;
+
+    public MonitorSingleton(MonitorSingletonSettings settings)
+    {
+        _log = Context.Logger();
+        var options = settings.Options;
+        var correlator = Context.ActorOf(Props.Create(() =>
+            new DosCorrelatorActor(options.Correlation, settings.Store, settings.Fence, settings.Notifier, options.NodeId)), "correlator");
+        var hosts = Context.ActorOf(Props.Create(() =>
+            new HostsActor(settings.KnownHosts, options.Liveness, correlator, TimeSpan.FromSeconds(1))), "hosts");
+        var thresholds = Context.ActorOf(Props.Create(() =>
+            new ThresholdsActor(settings.Store, settings.Fence, settings.Watchers, options.ThresholdBaseline)), "thresholds");
+        Context.ActorOf(Props.Create(() => new RetentionActor(settings.Store, settings.Fence, options.AlertRetention)), "retention");
+        var feed = Context.ActorOf(Props.Create(() => new AdminFeedActor(settings.Feed)), "admin-feed");
+        var parts = new SingletonParts(hosts, correlator, thresholds, feed);
+
+        Receive<GetSingletonParts>(_ => Sender.Tell(parts));
+    }
+
+    /// <summary>
+    /// Written here, for every child: a failure is restarted (each child reloads its state from the
+    /// store), at most 10 times a minute, after which the child is stopped and the term goes on without
+    /// it, logged by Akka. A stale fence is different: another node holds the lease and every write of
+    /// this term will be refused, so it escalates, the singleton stops (its guardian stops failed
+    /// top-level actors), and the node steps down.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), localOnlyDecider: error =>
+        {
+            if (error is StaleFenceException)
+            {
+                return Directive.Escalate;
+            }
+            LogChildFailed(_log, error.GetType().Name, error.Message);
+            return Directive.Restart;
+        });
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A part of the monitor singleton failed and restarts from the store: {Error}: {Detail}")]
+    private static partial void LogChildFailed(ILogger log, string error, string detail);
+}
