@@ -1,19 +1,22 @@
-using SecureMonitor.Actors;
+using Akka.Actor;
+using Akka.TestKit;
 using SecureMonitor.Analysis.Correlation;
 using SecureMonitor.Analysis.Liveness;
 using SecureMonitor.Monitor.Hosts;
+using SecureMonitor.Monitor.Incidents;
 using SecureMonitor.Monitor.Persistence;
+using SecureMonitor.TestKit.Actors;
 
 namespace SecureMonitor.Monitor.Tests.Actors;
 
 /// <summary>
-/// One host actor on virtual time, under a parent that passes its <see cref="HostLivenessChanged"/>
-/// events to a probe, with a probe standing in for the correlator. The host evaluates its liveness
-/// every virtual second; the test moves the clock a second at a time and waits at a barrier (host,
-/// then parent) after each, so every evaluation runs at its own instant and whatever it told has
-/// reached the probes before the test looks.
+/// One host actor on virtual time (Akka's test scheduler), the child of a probe that stands in for the
+/// hosts actor, with a probe standing in for the correlator. The host evaluates its liveness every
+/// virtual second; the test moves the clock a second at a time and waits at a barrier after each, so
+/// every evaluation runs at its own instant and whatever it told has reached the probes before the
+/// test looks.
 /// </summary>
-public sealed class HostActorLivenessTests : IAsyncLifetime
+public sealed class HostActorLivenessTests() : Akka.TestKit.Xunit2.TestKit(VirtualTime.Config), IAsyncLifetime
 {
     private const string Host = "web-01";
     private static readonly HostLivenessOptions Liveness = new(); // phi 8 => Unreachable, 30 s of silence => Down
@@ -21,27 +24,26 @@ public sealed class HostActorLivenessTests : IAsyncLifetime
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(3);
 
-    private readonly TestActorSystem _kit = new("liveness");
     private readonly List<DateTimeOffset> _heartbeats = [];
     private TestProbe _parent = null!;
     private TestProbe _correlator = null!;
-    private IActorRef _parentActor = null!;
     private IActorRef _host = null!;
     private ulong _sequence;
 
+    private TestScheduler Clock => VirtualTime.Of(Sys);
+
     public async Task InitializeAsync()
     {
-        _parent = _kit.CreateProbe("parent");
-        _correlator = _kit.CreateProbe("correlator");
-        var correlator = _correlator;
-        var host = Props.Create(() => new HostActor(Host, Liveness, correlator, Second));
-        var parent = _parent;
-        _parentActor = _kit.System.ActorOf(Props.Create(() => new ProbeParent(host, "host-" + Host, parent)), "hosts");
-        _host = _parent.ExpectMsg<ChildStarted>(Bound).Child;
-        await _kit.BarrierAsync(_host, Bound); // PreStart has armed the 1 s liveness evaluation
+        _parent = CreateTestProbe("parent");
+        _correlator = CreateTestProbe("correlator");
+        var correlator = _correlator.Ref;
+        _host = _parent.ChildActorOf(Props.Create(() => new HostActor(Host, Liveness, correlator, Second)), "host-" + Host);
+        // Its answers for each batch (flow control) are the hosts actor's business, tested there.
+        _parent.IgnoreMessages<HostBatchDone>();
+        await _host.BarrierAsync(Bound); // PreStart has armed the 1 s liveness evaluation
     }
 
-    public async Task DisposeAsync() => await _kit.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Steady_heartbeats_every_5_s_keep_the_host_up()
@@ -63,7 +65,7 @@ public sealed class HostActorLivenessTests : IAsyncLifetime
     public async Task Silence_makes_the_host_unreachable_when_phi_reaches_8_and_down_after_30_s_which_the_correlator_sees_as_watcher_silenced()
     {
         await HeartbeatAsync();
-        _parent.ExpectMsg<HostLivenessChanged>(Bound, change => change.To == HostLivenessState.Up);
+        _parent.ExpectMsg<HostLivenessChanged>(change => change.To == HostLivenessState.Up, Bound);
         await SteadyHeartbeatsAsync(count: 12);
         var last = _heartbeats[^1];
         var unreachableAfter = FirstWholeSecondWithPhiAtThreshold();
@@ -104,7 +106,7 @@ public sealed class HostActorLivenessTests : IAsyncLifetime
         await HeartbeatAsync();
         await SteadyHeartbeatsAsync(count: 6);
         await AdvanceAsync(Liveness.DownAfter + TimeSpan.FromSeconds(10));
-        _correlator.ExpectMsg<ObservedAlert>(Bound, alert => alert.Metric == HostActor.SilencedMetric && alert.Firing);
+        _correlator.ExpectMsg<ObservedAlert>(alert => alert.Metric == HostActor.SilencedMetric && alert.Firing, Bound);
 
         await HeartbeatAsync();
         var back = _heartbeats[^1];
@@ -139,10 +141,10 @@ public sealed class HostActorLivenessTests : IAsyncLifetime
         await HeartbeatAsync();
         await SteadyHeartbeatsAsync(count: 6);
         await AdvanceAsync(TimeSpan.FromSeconds(7));
-        var receivedAt = _kit.Time.GetUtcNow();
+        var receivedAt = Clock.Now;
         var raisedByTheWatcher = receivedAt - TimeSpan.FromHours(3); // the watcher's clock is not trusted
 
-        _host.Tell(new StoredBatch([new StoredEvent(Host, ++_sequence, receivedAt, new WatcherMessage
+        _host.Tell(new HostBatch(1, [new StoredEvent(Host, ++_sequence, receivedAt, new WatcherMessage
         {
             Alert = new Alert
             {
@@ -157,13 +159,15 @@ public sealed class HostActorLivenessTests : IAsyncLifetime
         })]));
         await SettleAsync();
 
-        var alert = _correlator.ExpectMsg<ObservedAlert>(Bound);
-        Assert.Equal(new ObservedAlert(Host, "cpu-high", "cpu.usage_percent", AlertLevel.Critical, 97.5, true, receivedAt), alert);
+        var observed = _correlator.ExpectMsg<ObservedAlerts>(Bound);
+        Assert.Equal(new ObservedAlert(Host, "cpu-high", "cpu.usage_percent", AlertLevel.Critical, 97.5, true, receivedAt), Assert.Single(observed.Alerts));
+        // The correlator answers the hosts actor for the batch once it has taken the alerts.
+        Assert.Equal((_parent.Ref, (object)new HostBatchDone(1)), (observed.AckTo, observed.Ack));
         Assert.Equal(receivedAt, (await StateAsync()).LastHeartbeat);
 
         // Counted from the alert, 11 s of silence is not yet suspicious (from the last heartbeat it would be 18 s).
         await AdvanceAsync(TimeSpan.FromSeconds(10));
-        _parent.ExpectMsg<HostLivenessChanged>(Bound, change => change.To == HostLivenessState.Up);
+        _parent.ExpectMsg<HostLivenessChanged>(change => change.To == HostLivenessState.Up, Bound);
         _parent.ExpectNoMsg(TimeSpan.Zero);
         Assert.Equal(HostLivenessState.Up, (await StateAsync()).Liveness);
     }
@@ -181,9 +185,9 @@ public sealed class HostActorLivenessTests : IAsyncLifetime
     /// <summary>A stored heartbeat received now, on the monitor's (virtual) clock.</summary>
     private async Task HeartbeatAsync()
     {
-        var now = _kit.Time.GetUtcNow();
+        var now = Clock.Now;
         _heartbeats.Add(now);
-        _host.Tell(new StoredBatch([new StoredEvent(Host, ++_sequence, now, new WatcherMessage { Heartbeat = new Heartbeat { UptimeMs = 1_000 } })]));
+        _host.Tell(new HostBatch((long)++_sequence, [new StoredEvent(Host, _sequence, now, new WatcherMessage { Heartbeat = new Heartbeat { UptimeMs = 1_000 } })]));
         await SettleAsync();
     }
 
@@ -192,20 +196,16 @@ public sealed class HostActorLivenessTests : IAsyncLifetime
     {
         for (var elapsed = TimeSpan.Zero; elapsed < span; elapsed += Second)
         {
-            _kit.Time.Advance(Second);
+            Clock.Advance(Second);
             await SettleAsync();
         }
     }
 
-    /// <summary>The host has handled everything sent so far, and the parent has passed on what the host told it.</summary>
-    private async Task SettleAsync()
-    {
-        await _kit.BarrierAsync(_host, Bound);
-        await _kit.BarrierAsync(_parentActor, Bound);
-    }
+    /// <summary>The host has handled everything sent so far (what it told the probes is in their queues).</summary>
+    private Task SettleAsync() => _host.BarrierAsync(Bound);
 
     private async Task<HostState> StateAsync() =>
-        await _host.Ask<HostState>(GetHostStates.Instance, TimeSpan.FromSeconds(5)).WaitAsync(Bound);
+        await _host.Ask<HostState>(GetHostStates.Instance).WaitAsync(Bound);
 
     /// <summary>
     /// The reference answer: the same heartbeats fed to a detector of its own; the first whole second of

@@ -1,21 +1,25 @@
-using SecureMonitor.Actors;
+using Akka.Actor;
+using Akka.TestKit;
 using SecureMonitor.Analysis.Correlation;
 using SecureMonitor.Monitor.Incidents;
 using SecureMonitor.Notifications;
 using SecureMonitor.Storage;
 using SecureMonitor.Storage.Sqlite;
+using SecureMonitor.TestKit.Actors;
 using NotifiedState = SecureMonitor.Notifications.IncidentState;
 using StoredState = SecureMonitor.Storage.IncidentState;
 
 namespace SecureMonitor.Monitor.Tests.Actors;
 
 /// <summary>
-/// The incidents actor on virtual time, with the real correlator, a SQLite store in a temp directory
-/// and a notification dispatcher whose one channel records what it is told. Alerts are told to the
-/// actor as the hosts tell them (stamped with the monitor's clock); the test moves the clock a second
-/// at a time, so the actor's 1 s tick runs at every virtual second, and waits at a barrier after each.
+/// The correlator actor and its incidents actor on virtual time (Akka's test scheduler, which the
+/// store and the notifier read too), with a SQLite store in a temp directory and a notification
+/// dispatcher whose one channel records what it is told. Alerts are told to the correlator as the
+/// hosts tell them (stamped with the monitor's clock); the test moves the clock a second at a time,
+/// so the correlator's 1 s tick runs at every virtual second, and waits at a barrier (correlator, then
+/// incidents) after each.
 /// </summary>
-public sealed class IncidentsActorTests : IAsyncLifetime
+public sealed class IncidentsActorTests() : Akka.TestKit.Xunit2.TestKit(VirtualTime.Config), IAsyncLifetime
 {
     private const string Node = "monitor-a";
 
@@ -30,31 +34,44 @@ public sealed class IncidentsActorTests : IAsyncLifetime
 
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(3);
 
-    private readonly TestActorSystem _kit = new("incidents");
     private readonly string _data = Directory.CreateTempSubdirectory("sm-incidents-actor-").FullName;
     private readonly RecordingChannel _channel = new();
     private SqliteMonitorStore _store = null!;
     private GatedIncidentStore _gate = null!;
     private NotificationDispatcher _notifier = null!;
+    private IActorRef _correlator = null!;
     private IActorRef _incidents = null!;
+    private WriteFence _fence;
+    private readonly Dictionary<string, ulong> _sequences = [];
+
+    private TestScheduler Clock => VirtualTime.Of(Sys);
 
     public async Task InitializeAsync()
     {
-        _store = new SqliteMonitorStore(new SqliteMonitorStoreOptions { DataDirectory = _data, Time = _kit.Time });
+        VirtualTime.AlignToWholeSecond(Clock); // stored times keep microseconds: compare like with like
+        var time = new SchedulerTimeProvider(Sys.Scheduler);
+        _store = new SqliteMonitorStore(new SqliteMonitorStoreOptions { DataDirectory = _data, Time = time });
         await _store.MigrateAsync();
-        var lease = await _store.TryAcquireLeaseAsync(Node, "127.0.0.1:7800", TimeSpan.FromHours(1), _kit.Time.GetUtcNow())
+        var lease = await _store.TryAcquireLeaseAsync(Node, "127.0.0.1:7800", TimeSpan.FromHours(1), Clock.Now)
             ?? throw new InvalidOperationException("a fresh store refused the lease");
-        _notifier = new NotificationDispatcher([_channel], time: _kit.Time);
-        var fence = new WriteFence(lease.Epoch);
-        var gated = _gate = new GatedIncidentStore(_store);
-        _incidents = _kit.System.ActorOf(
-            Props.Create(() => new IncidentsActor(Correlation, gated, fence, _notifier, Node)), "incidents");
-        await _kit.BarrierAsync(_incidents); // PreStart has armed the 1 s tick
+        _notifier = new NotificationDispatcher([_channel], time: time);
+        _fence = new WriteFence(lease.Epoch);
+        _gate = new GatedIncidentStore(_store);
+        var (gated, fence, notifier) = (_gate, _fence, _notifier);
+        // Its parent (here the test) restarts it on any failure, as the monitor singleton does.
+        _correlator = ChildActorOf(Props.Create(() => new DosCorrelatorActor(Correlation, gated, fence, notifier, Node)), "correlator",
+            new OneForOneStrategy(_ => Directive.Restart));
+        await FindIncidentsAsync();
+        await SettleAsync(); // restored from the store; the 1 s tick is armed
     }
+
+    /// <summary>The correlator's child (made anew when the correlator restarts).</summary>
+    private async Task FindIncidentsAsync() => await AwaitAssertAsync(async () =>
+        _incidents = await Sys.ActorSelection(_correlator.Path / "incidents").ResolveOne(Bound), Bound, TimeSpan.FromMilliseconds(20));
 
     public async Task DisposeAsync()
     {
-        await _kit.DisposeAsync();
+        Shutdown();
         await _notifier.DisposeAsync();
         await _store.DisposeAsync();
         Directory.Delete(_data, recursive: true);
@@ -134,7 +151,7 @@ public sealed class IncidentsActorTests : IAsyncLifetime
         await AdvanceAsync(TimeSpan.FromSeconds(5));
         await AlertAsync("web-04");
         var grew = await _channel.NextAsync();
-        var lastEvidence = _kit.Time.GetUtcNow();
+        var lastEvidence = Clock.Now;
 
         // One second short of the quiet period nothing happens: the tick finds the incident still active.
         await AdvanceAsync(Correlation.QuietPeriod - TimeSpan.FromSeconds(1));
@@ -195,11 +212,11 @@ public sealed class IncidentsActorTests : IAsyncLifetime
         {
             await AlertAsync("web-01");
             await AlertAsync("web-02");
-            _incidents.Tell(new ObservedAlert("web-03", "cpu-high", "cpu.usage_percent", AlertLevel.Warning, 97, true, _kit.Time.GetUtcNow()));
+            _correlator.Tell(new ObservedAlert("web-03", "cpu-high", "cpu.usage_percent", AlertLevel.Warning, 97, true, Clock.Now));
             await hold.Entered.WaitAsync(Bound); // the opening is being written; what follows queues up
             foreach (var host in Enumerable.Range(4, 20).Select(host => $"web-{host:00}"))
             {
-                _incidents.Tell(new ObservedAlert(host, "cpu-high", "cpu.usage_percent", AlertLevel.Warning, 97, true, _kit.Time.GetUtcNow()));
+                _correlator.Tell(new ObservedAlert(host, "cpu-high", "cpu.usage_percent", AlertLevel.Warning, 97, true, Clock.Now));
             }
         }
         finally
@@ -221,6 +238,44 @@ public sealed class IncidentsActorTests : IAsyncLifetime
         Assert.Equal(grew.Version, stored.Version);
     }
 
+    [Fact]
+    public async Task A_restarted_correlator_reloads_the_open_incident_and_the_window_from_the_store_and_grows_it_instead_of_opening_another()
+    {
+        await OpenWithThreeHostsAsync();
+        var opened = await _channel.NextAsync();
+
+        _correlator.Tell(Kill.Instance); // fails it: its parent restarts it, and it starts from the store
+        Assert.Equal(opened.IncidentId, (await ActiveAsync())?.Id); // answered once it has restored
+        await FindIncidentsAsync();
+        Assert.Equal(opened.IncidentId, (await ActiveAsync())?.Id);
+
+        await AlertAsync("web-04");
+        Assert.Equal(4, (await ActiveAsync())!.Hosts.Count);
+        var grew = await _channel.NextAsync();
+        Assert.Equal((IncidentChange.Grew, opened.IncidentId), (grew.Change, grew.IncidentId));
+        Assert.Equal(["web-01", "web-02", "web-03", "web-04"], grew.Hosts);
+        Assert.True(grew.Version > opened.Version, $"version {grew.Version} after {opened.Version}");
+        Assert.Single(await _store.ListIncidentsAsync(openOnly: false));
+        await _channel.ExpectNoneAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task A_restarted_incidents_actor_reloads_the_stored_versions_so_the_next_change_is_stored_over_the_last()
+    {
+        await OpenWithThreeHostsAsync();
+        var opened = await _channel.NextAsync();
+
+        _incidents.Tell(Kill.Instance); // fails it: the correlator restarts it, and it reads the open incidents again
+        await SettleAsync();
+        await AlertAsync("web-04");
+
+        var grew = await _channel.NextAsync();
+        Assert.Equal((IncidentChange.Grew, opened.IncidentId), (grew.Change, grew.IncidentId));
+        var stored = Assert.Single(await _store.ListIncidentsAsync(openOnly: false));
+        Assert.Equal((4, grew.Version), (stored.Hosts.Count, stored.Version));
+        Assert.True(grew.Version > opened.Version, $"version {grew.Version} after {opened.Version}");
+    }
+
     /// <summary>web-01, web-02 and web-03 alert 5 s apart, within W; returns the instant the third one arrived.</summary>
     private async Task<DateTimeOffset> OpenWithThreeHostsAsync()
     {
@@ -230,14 +285,26 @@ public sealed class IncidentsActorTests : IAsyncLifetime
         await AdvanceAsync(TimeSpan.FromSeconds(5));
         await AssertNoIncidentAsync();
         await AlertAsync("web-03");
-        return _kit.Time.GetUtcNow();
+        return Clock.Now;
     }
 
-    /// <summary>A firing alert from <paramref name="host"/>, stamped now on the monitor's (virtual) clock, as a host actor sends it.</summary>
+    /// <summary>A firing alert from <paramref name="host"/>, stamped now on the monitor's (virtual) clock, stored
+    /// and then told to the correlator, as the writer and the host actor do.</summary>
     private async Task AlertAsync(string host)
     {
-        _incidents.Tell(new ObservedAlert(host, "cpu-high", "cpu.usage_percent", AlertLevel.Warning, 97, true, _kit.Time.GetUtcNow()));
-        await _kit.BarrierAsync(_incidents, Bound);
+        var sequence = _sequences[host] = _sequences.GetValueOrDefault(host) + 1;
+        await _store.AppendAsync([StoredMessage.ForAlert(host, sequence, Clock.Now, Clock.Now,
+            new AlertDetails("cpu-high", "cpu.usage_percent", AlertSeverity.Warning, SecureMonitor.Storage.AlertState.Firing, 97, 90, "cpu high"))], _fence);
+        _correlator.Tell(new ObservedAlert(host, "cpu-high", "cpu.usage_percent", AlertLevel.Warning, 97, true, Clock.Now));
+        await SettleAsync();
+    }
+
+    /// <summary>The correlator has restored and handled everything sent to it (it answers the question in
+    /// turn), and the incidents actor what the correlator told it.</summary>
+    private async Task SettleAsync()
+    {
+        await ActiveAsync();
+        await _incidents.BarrierAsync(Bound);
     }
 
     /// <summary>Moves the clock a second at a time, letting the actor take each tick at its own virtual second.</summary>
@@ -245,17 +312,17 @@ public sealed class IncidentsActorTests : IAsyncLifetime
     {
         for (var elapsed = TimeSpan.Zero; elapsed < span; elapsed += TimeSpan.FromSeconds(1))
         {
-            _kit.Time.Advance(TimeSpan.FromSeconds(1));
-            await _kit.BarrierAsync(_incidents, Bound);
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            await SettleAsync();
         }
     }
 
     private async Task<Incident?> ActiveAsync() =>
-        (await _incidents.Ask<ActiveIncident>(IncidentsActor.GetActiveIncident.Instance, TimeSpan.FromSeconds(5)).WaitAsync(Bound)).Incident;
+        (await _correlator.Ask<ActiveIncident>(GetActiveIncident.Instance).WaitAsync(Bound)).Incident;
 
     /// <summary>
     /// Nothing stored, nothing active, nothing published. The store is written and the dispatcher told
-    /// inside the handler, so after the barrier an incident would already show in both.
+    /// inside the incidents actor's handler, so after the barriers an incident would already show in both.
     /// </summary>
     private async Task AssertNoIncidentAsync()
     {

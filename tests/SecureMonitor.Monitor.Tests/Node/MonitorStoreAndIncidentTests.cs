@@ -1,3 +1,4 @@
+using Akka.Actor;
 using SecureMonitor.Analysis.Correlation;
 using SecureMonitor.Monitor.Hosts;
 using SecureMonitor.Monitor.Incidents;
@@ -45,6 +46,10 @@ public sealed class MonitorStoreAndIncidentTests(ITestOutputHelper output) : Mon
                 }
                 var incident = await WaitForIncidentAsync(monitor, hosts: 4);
 
+                // The correlator's incidents actor stores what the correlator found a moment later.
+                await Eventually.WaitUntilAsync(
+                    () => monitor.Node.Store.ListIncidentsAsync(openOnly: true).GetAwaiter().GetResult() is [{ Hosts.Count: 4 }],
+                    () => "the open incident with 4 hosts in the store");
                 var open = Assert.Single(await monitor.Node.Store.ListIncidentsAsync(openOnly: true));
                 Assert.Equal(incident.Id, open.Id);
                 Assert.Equal(4, (await monitor.Node.Store.ListAlertsAsync(new AlertQuery { Limit = 100 })).Count);
@@ -102,7 +107,7 @@ public sealed class MonitorStoreAndIncidentTests(ITestOutputHelper output) : Mon
     }
 
     private static Task<ActiveIncident> ActiveIncidentAsync(MonitorHarness monitor) =>
-        monitor.Node.Incidents.Ask<ActiveIncident>(IncidentsActor.GetActiveIncident.Instance, TimeSpan.FromSeconds(5));
+        monitor.Node.Correlator.Ask<ActiveIncident>(GetActiveIncident.Instance, TimeSpan.FromSeconds(5));
 
     private static async Task<Incident> WaitForIncidentAsync(MonitorHarness monitor, int hosts, int? alerts = null)
     {

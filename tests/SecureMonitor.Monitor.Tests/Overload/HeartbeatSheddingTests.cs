@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecureMonitor.Monitor.Hosts;
@@ -29,8 +30,18 @@ public sealed class HeartbeatSheddingTests(ITestOutputHelper output) : MonitorTe
             await using var store = new SqliteMonitorStore(new SqliteMonitorStoreOptions { DataDirectory = data.FullName });
             await store.MigrateAsync();
             var fence = new WriteFence((await store.TryAcquireLeaseAsync("node", "n:1", TimeSpan.FromMinutes(10), DateTimeOffset.UtcNow))!.Epoch);
-            await using var kit = new TestActorSystem("shedding");
-            var hosts = kit.CreateProbe("hosts");
+            using var kit = new Akka.TestKit.Xunit2.TestKit();
+            var hosts = kit.CreateTestProbe("hosts");
+            hosts.IgnoreMessages<Monitor.Hosts.StoredBatch>(); // stored batches are the correlator's, answered below
+            hosts.SetAutoPilot(new Akka.TestKit.DelegateAutoPilot((sender, message) =>
+            {
+                if (message is Monitor.Hosts.StoredBatch)
+                {
+                    sender.Tell(Monitor.Hosts.BatchCorrelated.Instance);
+                }
+                return Akka.TestKit.AutoPilot.KeepRunning;
+            }));
+            var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
 
             // The first commit's delivery holds the writer loop, so whatever comes next queues up.
             var writerBusy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,11 +55,11 @@ public sealed class HeartbeatSheddingTests(ITestOutputHelper output) : MonitorTe
                 }
             }
             // Room for 4 waiting messages; heartbeats are shed from 2 on.
-            await using var sink = new PersistentMessageSink(store, fence, hosts, kit.Time,
+            await using var sink = new PersistentMessageSink(store, fence, hosts.Ref, time,
                 new GroupCommitWriterOptions { QueueCapacity = 4 }, shedHeartbeatsAt: 0.5);
             sink.Stored += HoldFirstDelivery;
-            var rejections = new RejectionCounters(new TamperDetector(5, TimeSpan.FromMinutes(1), kit.Time, new RecordingSecurityAlertSink()),
-                kit.Time, NullLogger<RejectionCounters>.Instance);
+            var rejections = new RejectionCounters(new TamperDetector(5, TimeSpan.FromMinutes(1), time, new RecordingSecurityAlertSink()),
+                time, NullLogger<RejectionCounters>.Instance);
             var psk = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
             using var keys = new InMemoryEnvelopeKeys();
             keys.AddKey(Host, 1, psk);

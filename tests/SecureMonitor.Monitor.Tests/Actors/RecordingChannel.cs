@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using SecureMonitor.Actors;
 using SecureMonitor.Notifications;
 
 namespace SecureMonitor.Monitor.Tests.Actors;
@@ -37,7 +36,7 @@ internal sealed class RecordingChannel : INotificationChannel
     /// <summary>The next notification not yet taken, waiting at most <paramref name="within"/> of real time.</summary>
     public async Task<IncidentNotification> NextAsync(TimeSpan? within = null)
     {
-        var limit = within ?? TestProbe.DefaultWithin;
+        var limit = within ?? TimeSpan.FromSeconds(3);
         if (await ArrivesWithinAsync(limit) && _received.Reader.TryRead(out var next))
         {
             return next;
@@ -69,18 +68,4 @@ internal sealed class RecordingChannel : INotificationChannel
 
     private static string Describe(IEnumerable<IncidentNotification> notifications) =>
         string.Join(", ", notifications.Select(n => $"{n.Change} {n.IncidentId} v{n.Version}")) is { Length: > 0 } text ? text : "none";
-}
-
-/// <summary>Sent by <see cref="ProbeParent"/> once its child exists.</summary>
-internal sealed record ChildStarted(IActorRef Child);
-
-/// <summary>
-/// A parent for an actor that reports to its parent (<c>Context.Parent</c>): it starts the child and
-/// passes every message it receives on to a probe.
-/// </summary>
-internal sealed class ProbeParent(Props child, string childName, IActorRef probe) : Actor
-{
-    protected override void PreStart() => probe.Tell(new ChildStarted(Context.ActorOf(child, childName)), Self);
-
-    protected override void Receive(object message) => probe.Tell(message, Sender);
 }
