@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using SecureMonitor.Simulation.Processes;
 using SecureMonitor.TestKit.Processes;
 using Xunit;
 using Xunit.Abstractions;
@@ -34,7 +34,7 @@ public sealed partial class DemoCommandTests(ITestOutputHelper output)
         await using var demo = SecureMonitorProcess.Start(["demo"]);
         await demo.WaitForLinesAsync(line => line.Contains(">> INCIDENT", StringComparison.Ordinal), 1, "the incident", Bound);
 
-        Assert.Equal(0, Interrupt(demo.Id));
+        Assert.True(Signals.Send(demo.Id, Signals.Interrupt), "SIGINT (Ctrl-C) could not be sent");
         var code = await demo.WaitForExitAsync(Bound);
         var narration = string.Join('\n', demo.Lines);
         output.WriteLine(narration);
@@ -67,12 +67,6 @@ public sealed partial class DemoCommandTests(ITestOutputHelper output)
             return false;
         }
     }
-
-    /// <summary>SIGINT, what Ctrl-C in a terminal sends.</summary>
-    private static int Interrupt(int pid) => Kill(pid, 2);
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 
     [GeneratedRegex(@"Working in (?<directory>\S+);")]
     private static partial Regex WorkingIn();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SecureMonitor.Simulation.Processes;
 using SecureMonitor.TestKit.Processes;
 using Xunit;
 using Xunit.Abstractions;
@@ -28,7 +29,7 @@ public sealed partial class DosEpisodeTests(ITestOutputHelper output)
         var work = Directory.CreateTempSubdirectory("sm-e2e-").FullName;
         AlertmanagerProcess? alertmanager = null;
         SecureMonitorProcess? monitor = null;
-        ToolProcess? stress = null;
+        ChildProcess? stress = null;
         var watchers = new List<SecureMonitorProcess>();
         try
         {
@@ -75,14 +76,15 @@ public sealed partial class DosEpisodeTests(ITestOutputHelper output)
                 await watcher.WaitForLinesAsync(line => line.Contains($"Connected to monitor 127.0.0.1:{port}", StringComparison.Ordinal), 1,
                     $"watcher {host} to connect to the monitor", Left());
             }
-            stress = ToolProcess.Start(ExternalTool.StressNg.Require(), ["--cpu", "2", "--timeout", "30s"], work);
+            stress = ChildProcess.Start("stress-ng", ExternalTool.StressNg.Require(), ["--cpu", "2", "--timeout", "30s"],
+                new ChildProcessOptions { WorkingDirectory = work });
             foreach (var (host, watcher) in Hosts.Zip(watchers))
             {
                 await watcher.WaitForLinesAsync(line => line.Contains("Threshold Fired rule=cpu-high metric=cpu.total", StringComparison.Ordinal), 1,
                     $"watcher {host} to fire cpu-high", Left());
             }
 
-            Assert.False(stress.HasExited, $"stress-ng ended early ({stress.Description}):\n{stress.Output}");
+            Assert.False(stress.HasExited, $"stress-ng ended early ({stress.CommandLine}):\n{stress.Output}");
 
             // 5. The monitor opens the incident, and Alertmanager shows it.
             await monitor.WaitForLinesAsync(line => IncidentOpened().IsMatch(line), 1, "the monitor to open an incident", Left());

@@ -1,4 +1,5 @@
-using SecureMonitor.Actors;
+using Akka.Actor;
+using Akka.Event;
 
 namespace SecureMonitor.Benchmarks.Actors;
 
@@ -10,10 +11,10 @@ public sealed record Ping
     public static readonly Ping Instance = new();
 }
 
-/// <summary>Sends one shared message object N times: the cost measured is the kernel's, not the allocator's.</summary>
-public sealed class Blaster : Actor
+/// <summary>Sends one shared message object N times: the cost measured is Akka's, not the allocator's.</summary>
+public sealed class Blaster : UntypedActor
 {
-    protected override void Receive(object message)
+    protected override void OnReceive(object message)
     {
         if (message is Blast blast)
         {
@@ -26,17 +27,17 @@ public sealed class Blaster : Actor
 }
 
 /// <summary>Passes every message on to the next actor.</summary>
-public sealed class Forwarder(IActorRef next) : Actor
+public sealed class Forwarder(IActorRef next) : UntypedActor
 {
-    protected override void Receive(object message) => next.Tell(message, Self);
+    protected override void OnReceive(object message) => next.Tell(message, Self);
 }
 
 /// <summary>Completes the current round after the expected number of messages.</summary>
-public sealed class Counter(RoundTracker rounds) : Actor
+public sealed class Counter(RoundTracker rounds) : UntypedActor
 {
     private int _count;
 
-    protected override void Receive(object message)
+    protected override void OnReceive(object message)
     {
         if (++_count == rounds.Expected)
         {
@@ -44,6 +45,28 @@ public sealed class Counter(RoundTracker rounds) : Actor
             rounds.Complete();
         }
     }
+}
+
+/// <summary>Counts dead letters: a benchmark whose messages did not all arrive measured the wrong thing.</summary>
+public sealed class DeadLetterCounter(LostMessages lost) : UntypedActor
+{
+    protected override void OnReceive(object message)
+    {
+        if (message is AllDeadLetters)
+        {
+            lost.Add();
+        }
+    }
+}
+
+/// <summary>Shared between the benchmark and its <see cref="DeadLetterCounter"/>.</summary>
+public sealed class LostMessages
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public void Add() => Interlocked.Increment(ref _count);
 }
 
 /// <summary>Shared between the benchmark and its counting actor; one round per benchmark invocation.</summary>

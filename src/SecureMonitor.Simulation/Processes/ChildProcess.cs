@@ -1,40 +1,18 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace SecureMonitor.Simulation.Processes;
 
-/// <summary>How a <see cref="ChildProcess"/> starts and what it keeps.</summary>
-public sealed record ChildProcessOptions
-{
-    /// <summary>Variables set for the child, over the inherited environment.</summary>
-    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>Inherited variables with this prefix are removed first (e.g. <c>SM_</c>, so only the caller's settings apply).</summary>
-    public string? DropInheritedPrefix { get; init; }
-
-    public string? WorkingDirectory { get; init; }
-
-    /// <summary>How many of the latest lines to keep; null keeps every line (tests count them).</summary>
-    public int? KeepLines { get; init; }
-
-    /// <summary>Called with every line, on the process's reader thread.</summary>
-    public Action<string>? OnLine { get; init; }
-
-    /// <summary>Text written to the child's stdin, which is then closed; null leaves stdin alone.</summary>
-    public string? StandardInput { get; init; }
-}
-
 /// <summary>
 /// A child process whose stdout and stderr lines are captured, so its parent waits for what it says
-/// (a node "listening on ...", a watcher "Connected to monitor ...") rather than for time to pass.
-/// Used by the demo for its nodes and by the test kit for the CLI under test.
-/// <see cref="StopAsync"/> asks the child to stop as Ctrl-C would (SIGTERM) and kills it only if it
-/// does not; <see cref="KillAsync"/> and disposal are kill -9, of the whole process tree.
+/// (a node "listening on ...", a watcher "Connected to monitor ...") rather than for time to pass,
+/// and a failure can show what it said. Used by the demo for its nodes and by the test kit for the
+/// CLI under test and the tools it runs (PostgreSQL, Alertmanager, stress-ng).
+/// <see cref="StopAsync"/> asks the child to stop as Ctrl-C or a service manager would (a signal) and
+/// kills it only if it does not; <see cref="KillAsync"/> and disposal are kill -9, of the whole process
+/// tree (stress-ng forks its workers). Every wait is bounded.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
-    private const int SigTerm = 15;
-
     private readonly Process _process;
     private readonly ChildProcessOptions _options;
     private readonly Queue<string> _lines = new();
@@ -49,6 +27,9 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The program and its arguments, for failure messages.</summary>
+    public string CommandLine => $"{_process.StartInfo.FileName} {string.Join(' ', _process.StartInfo.ArgumentList)}";
 
     public int Id => _process.Id;
 
@@ -125,6 +106,9 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The lines kept, one per line: what a failure message shows.</summary>
+    public string Output => string.Join('\n', Lines);
+
     public int CountLines(Func<string, bool> match)
     {
         lock (_gate)
@@ -167,6 +151,37 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Polls <paramref name="isReady"/> every 50 ms until it returns true: for a server whose readiness
+    /// shows in its API (a connection accepted, <c>/-/ready</c>), not in a line it writes. The probe
+    /// returns false for "not yet" (connection refused, starting up) and gets the deadline's token.
+    /// </summary>
+    /// <exception cref="ChildProcessException">The process exited first, or was not ready within <paramref name="within"/>.</exception>
+    public async Task WaitUntilReadyAsync(Func<CancellationToken, Task<bool>> isReady, TimeSpan within, string what)
+    {
+        using var deadline = new CancellationTokenSource(within);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        try
+        {
+            while (true)
+            {
+                if (_process.HasExited)
+                {
+                    throw new ChildProcessException($"{Name} exited ({_process.ExitCode}) before {what}", this);
+                }
+                if (await isReady(deadline.Token))
+                {
+                    return;
+                }
+                await poll.WaitForNextTickAsync(deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new ChildProcessException($"{Name} did not report {what} within {within.TotalSeconds:0.###} s", this);
+        }
+    }
+
     /// <summary>Waits (bounded) for a process that ends by itself and returns its exit code.</summary>
     /// <exception cref="ChildProcessException">It was still running after <paramref name="within"/>.</exception>
     public async Task<int> WaitForExitAsync(TimeSpan within)
@@ -182,14 +197,17 @@ public sealed class ChildProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>SIGTERM (a node then shuts down cleanly), and kill -9 if it is still there after <paramref name="grace"/>.</summary>
-    public async Task StopAsync(TimeSpan grace)
+    /// <summary>
+    /// <paramref name="signal"/> (by default SIGTERM: a node then shuts down cleanly; PostgreSQL takes
+    /// SIGINT as its fast shutdown), and kill -9 if it is still there after <paramref name="grace"/>.
+    /// </summary>
+    public async Task StopAsync(TimeSpan grace, int signal = Signals.Terminate)
     {
         if (_process.HasExited)
         {
             return;
         }
-        if (OperatingSystem.IsWindows() || SendSignal(_process.Id, SigTerm) != 0)
+        if (!Signals.Send(_process.Id, signal))
         {
             await KillAsync(grace);
             return;
@@ -250,18 +268,15 @@ public sealed class ChildProcess : IAsyncDisposable
         changed.TrySetResult();
     }
 
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
-
     public async ValueTask DisposeAsync()
     {
-        await KillAsync(TimeSpan.FromSeconds(15));
-        _process.Dispose();
+        try
+        {
+            await KillAsync(TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            _process.Dispose();
+        }
     }
-}
-
-/// <summary>A child process did not do what its parent waited for; <see cref="Process"/> has its last lines.</summary>
-public sealed class ChildProcessException(string message, ChildProcess process) : Exception(message)
-{
-    public ChildProcess Process { get; } = process;
 }

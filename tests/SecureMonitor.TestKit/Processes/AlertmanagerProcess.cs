@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SecureMonitor.Simulation.Processes;
 
 namespace SecureMonitor.TestKit.Processes;
 
@@ -21,11 +22,11 @@ public sealed class AlertmanagerProcess : IAsyncDisposable
           - name: "null"
         """;
 
-    private readonly ToolProcess _process;
+    private readonly ChildProcess _process;
     private readonly string _directory;
     private readonly HttpClient _http = LoopbackPort.HttpClient();
 
-    private AlertmanagerProcess(ToolProcess process, string directory, Uri baseUrl)
+    private AlertmanagerProcess(ChildProcess process, string directory, Uri baseUrl)
     {
         _process = process;
         _directory = directory;
@@ -43,12 +44,12 @@ public sealed class AlertmanagerProcess : IAsyncDisposable
         var binary = ExternalTool.Alertmanager.Require();
         var directory = Directory.CreateTempSubdirectory("sm-alertmanager-").FullName;
         var port = LoopbackPort.Free();
-        ToolProcess? process = null;
+        ChildProcess? process = null;
         try
         {
             var configFile = Path.Combine(directory, "alertmanager.yml");
             await File.WriteAllTextAsync(configFile, Config);
-            process = ToolProcess.Start(binary,
+            process = ChildProcess.Start("alertmanager", binary,
             [
                 $"--config.file={configFile}",
                 $"--storage.path={Path.Combine(directory, "data")}",
@@ -93,19 +94,29 @@ public sealed class AlertmanagerProcess : IAsyncDisposable
         return [.. json.RootElement.EnumerateArray().Select(alert => alert.Clone())];
     }
 
-    /// <summary>Polls <c>/-/ready</c>.</summary>
-    private Task WaitUntilReadyAsync(TimeSpan within) => _process.WaitUntilReadyAsync(async deadline =>
+    /// <summary>Polls <c>/-/ready</c>; fails with what Alertmanager logged.</summary>
+    private async Task WaitUntilReadyAsync(TimeSpan within)
     {
         try
         {
-            using var response = await _http.GetAsync(new Uri(BaseUrl, "/-/ready"), deadline);
-            return response.IsSuccessStatusCode;
+            await _process.WaitUntilReadyAsync(async deadline =>
+            {
+                try
+                {
+                    using var response = await _http.GetAsync(new Uri(BaseUrl, "/-/ready"), deadline);
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // not listening yet
+                }
+            }, within, "that it is ready");
         }
-        catch (HttpRequestException)
+        catch (ChildProcessException failure)
         {
-            return false; // not listening yet
+            throw new TestKitAssertionException($"{failure.Message} ({_process.CommandLine}). Output:\n{Output}");
         }
-    }, within, "Alertmanager");
+    }
 
     public async ValueTask DisposeAsync()
     {

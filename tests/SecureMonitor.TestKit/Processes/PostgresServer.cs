@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Npgsql;
+using SecureMonitor.Simulation.Processes;
 
 namespace SecureMonitor.TestKit.Processes;
 
@@ -31,12 +31,11 @@ public sealed class PostgresServer : IAsyncDisposable
     public static readonly TimeSpan DefaultBound = TimeSpan.FromSeconds(60);
 
     private const string DebianRoot = "/usr/lib/postgresql";
-    private const int SigInt = 2;
 
-    private readonly ToolProcess _process;
+    private readonly ChildProcess _process;
     private readonly string _directory;
 
-    private PostgresServer(ToolProcess process, string directory, int port, string password)
+    private PostgresServer(ChildProcess process, string directory, int port, string password)
     {
         _process = process;
         _directory = directory;
@@ -161,10 +160,7 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         try
         {
-            if (!_process.HasExited && kill(_process.Id, SigInt) == 0)
-            {
-                await _process.WaitForExitAsync(DefaultBound);
-            }
+            await _process.StopAsync(DefaultBound, Signals.Interrupt);
         }
         finally
         {
@@ -220,30 +216,43 @@ public sealed class PostgresServer : IAsyncDisposable
                 {
                     return false; // not listening yet, or "the database system is starting up"
                 }
-            }, within, $"PostgreSQL on 127.0.0.1:{Port}");
+            }, within, $"that it accepts connections on 127.0.0.1:{Port}");
         }
-        catch (InvalidOperationException) when (Output.Contains("could not bind", StringComparison.Ordinal)
-            || Output.Contains("could not create any TCP/IP sockets", StringComparison.Ordinal))
+        catch (ChildProcessException) when (_process.HasExited && (Output.Contains("could not bind", StringComparison.Ordinal)
+            || Output.Contains("could not create any TCP/IP sockets", StringComparison.Ordinal)))
         {
             throw new PortTakenException();
         }
+        catch (ChildProcessException failure)
+        {
+            throw new TestKitAssertionException($"{failure.Message} ({_process.CommandLine}). Output:\n{Output}");
+        }
     }
 
-    private static ToolProcess Launch(string binary, IReadOnlyList<string> arguments, string? asUser, string workingDirectory) =>
-        asUser is null
-            ? ToolProcess.Start(binary, arguments, workingDirectory)
-            : ToolProcess.Start("setpriv", [$"--reuid={asUser}", $"--regid={asUser}", "--init-groups", "--", binary, .. arguments], workingDirectory);
+    private static ChildProcess Launch(string binary, IReadOnlyList<string> arguments, string? asUser, string workingDirectory)
+    {
+        var options = new ChildProcessOptions { WorkingDirectory = workingDirectory };
+        var name = Path.GetFileName(binary);
+        return asUser is null
+            ? ChildProcess.Start(name, binary, arguments, options)
+            : ChildProcess.Start(name, "setpriv", [$"--reuid={asUser}", $"--regid={asUser}", "--init-groups", "--", binary, .. arguments], options);
+    }
 
     private static async Task<string> RunToCompletionAsync(string binary, IReadOnlyList<string> arguments, string? asUser, string workingDirectory, TimeSpan bound)
     {
         await using var process = Launch(binary, arguments, asUser, workingDirectory);
-        if (!await process.WaitForExitAsync(bound))
+        int exitCode;
+        try
         {
-            throw new TimeoutException($"{process.Description} did not finish within {bound}:\n{process.Output}");
+            exitCode = await process.WaitForExitAsync(bound);
         }
-        return process.ExitCode == 0
+        catch (ChildProcessException failure)
+        {
+            throw new TestKitAssertionException($"{failure.Message} ({process.CommandLine}). Output:\n{process.Output}");
+        }
+        return exitCode == 0
             ? process.Output
-            : throw new InvalidOperationException($"{process.Description} failed with exit code {process.ExitCode}:\n{process.Output}");
+            : throw new InvalidOperationException($"{process.CommandLine} failed with exit code {exitCode}:\n{process.Output}");
     }
 
     private static string RequireServiceUser()
@@ -269,9 +278,6 @@ public sealed class PostgresServer : IAsyncDisposable
             // best effort
         }
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 
     private sealed class PortTakenException : Exception;
 }
