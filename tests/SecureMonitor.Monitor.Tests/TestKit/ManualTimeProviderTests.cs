@@ -1,4 +1,4 @@
-namespace SecureMonitor.Actors.Tests;
+namespace SecureMonitor.Monitor.Tests.TestKit;
 
 public sealed class ManualTimeProviderTests
 {

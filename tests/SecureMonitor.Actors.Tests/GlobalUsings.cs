@@ -1,3 +1,0 @@
-global using SecureMonitor.Actors;
-global using SecureMonitor.TestKit;
-global using Xunit;
