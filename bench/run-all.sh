@@ -179,16 +179,16 @@ store_alerts() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { print x * 1000 }' || 
   row "TLS 1.3 mutual handshakes (ECDSA P-256), 4 concurrent clients" "$(fmtu "$hs4" "/s")" "~500/s server side (ARCHITECTURE)" "—"
   row "store append, 1,000 alerts per durable commit, SQLite" "$(fmt "$(store_alerts "$sq")") alerts/s" "—" "—"
   row "store append, 1,000 alerts per durable commit, PostgreSQL (loopback)" "$(fmt "$(store_alerts "$pg")") alerts/s" "—" "—"
-  row "monitor: durable alerts/s, 64 TLS connections" "$(fmtu "$ml" " alerts/s")" "≥ 50,000 alerts/s" "$(met "$ml" ">=" 50000)"
+  row "monitor: durable alerts/s, 64 TLS connections" "$(fmtu "$ml" " alerts/s")" "≥ 55,000 alerts/s (issue 13: no regression from 61,107)" "$(met "$ml" ">=" 55000)"
   row "monitor: share of the raw seal+open rate of the same run ($(fmt "$ml_raw")/s)" "$(fmtu "$ml_share" " %")" "≥ 25 %" "$(met "$ml_share" ">=" 25)"
   row "monitor: acknowledgement latency p50 at 5,000 alerts/s" "$(fmtu "$ml50" " ms")" "—" "—"
   row "monitor: acknowledgement latency p99 at 5,000 alerts/s" "$(fmtu "$ml99" " ms")" "< 50 ms" "$(met "$ml99" "<" 50)"
   row "failover: kill -9 of the leader to alerts stored by the new one, median of $(fmt "$fo_kills") kills" "$(fmtu "$fo_med" " s")" "≤ 5 s over 10 kills" "$(met "$fo_med" "<=" 5)"
   row "failover: max" "$(fmtu "$fo_max" " s")" "reported" "—"
-  row "watcher CPU (% of one core)" "$(fmtu "$w_cpu" " %")" "≤ 0.2 % and below node_exporter ($(fmt "$n_cpu") %)" \
-    "$(if [ "$(met "$w_cpu" "<=" 0.2)" = yes ] && [ "$(met "$w_cpu" "<" "$n_cpu")" = yes ]; then echo yes; elif [ -z "$w_cpu" ]; then echo n/a; else echo "**no**"; fi)"
-  row "watcher settled RSS$([ "$quick" = 1 ] && echo " (after $footprint_minutes min, not 10)")" "$(fmtu "$w_rss" " MB")" "≤ 40 MB after 10 minutes (node_exporter: $(fmt "$n_rss") MB)" \
-    "$(if [ "$quick" = 1 ]; then echo "not settled: $(met "$w_rss" "<=" 40)"; else met "$w_rss" "<=" 40; fi)"
+  row "watcher CPU (% of one core)" "$(fmtu "$w_cpu" " %")" "≤ 0.25 % and below node_exporter ($(fmt "$n_cpu") %)" \
+    "$(if [ "$(met "$w_cpu" "<=" 0.25)" = yes ] && [ "$(met "$w_cpu" "<" "$n_cpu")" = yes ]; then echo yes; elif [ -z "$w_cpu" ]; then echo n/a; else echo "**no**"; fi)"
+  row "watcher settled RSS$([ "$quick" = 1 ] && echo " (after $footprint_minutes min, not 10)")" "$(fmtu "$w_rss" " MB")" "≤ 70 MB after 10 minutes, on Akka.NET (node_exporter: $(fmt "$n_rss") MB)" \
+    "$(if [ "$quick" = 1 ]; then echo "not settled: $(met "$w_rss" "<=" 70)"; else met "$w_rss" "<=" 70; fi)"
   echo
   echo "## Scaling: concurrent virtual watchers against one monitor"
   echo
