@@ -1,6 +1,6 @@
-using Google.Protobuf;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
-using SecureMonitor.Actors;
+using SecureMonitor.ActorSystems;
 using SecureMonitor.Analysis.Thresholds;
 using SecureMonitor.Protocol.Wire;
 using SecureMonitor.Watcher.Delivery;
@@ -15,39 +15,48 @@ namespace SecureMonitor.Watcher;
 /// sets the monitor pushes (apply, persist, then acknowledge with the revision, in that order, so an
 /// acknowledged revision survives a restart).
 /// </summary>
-public sealed partial class WatcherActor(WatcherComponents components) : Actor
+public sealed partial class WatcherActor : ReceiveActor
 {
-    private IActorRef _sender = null!;
-    private IActorRef _rules = null!;
+    private readonly WatcherComponents _components;
+    private readonly ILogger _log;
+    private IActorRef _sender = ActorRefs.Nobody;
+    private IActorRef _rules = ActorRefs.Nobody;
     private long _revision;
+
+    public WatcherActor(WatcherComponents components)
+    {
+        _components = components;
+        _log = Context.Logger();
+        Receive<ThresholdUpdateReceived>(received => ApplyPushed(received.Update));
+        Receive<GetThresholdStates>(query => _rules.Forward(query));
+        Receive<ApplyRuleSet>(apply => _rules.Forward(apply));
+        Receive<GetDeliveryStatus>(query => _sender.Forward(query));
+    }
 
     protected override void PreStart()
     {
+        var components = _components;
         var initial = components.PushedRules.Load() ?? components.ConfiguredRules;
         _revision = initial.Revision;
-        _sender = Context.ActorOf(Props.Create(() => new SenderActor(components.Sender, components.Spool, components.Sequences)), "sender");
-        _rules = Context.ActorOf(Props.Create(() => new RulesActor(initial, _sender)), "rules");
-        Context.ActorOf(Props.Create(() => new SamplerActor(components.ReadMetrics, components.SamplingInterval, _rules, _sender)), "sampler");
+        var sender = Context.ActorOf(Props.Create(() => new SenderActor(components.Sender, components.Spool, components.Sequences)), "sender");
+        var rules = Context.ActorOf(Props.Create(() => new RulesActor(initial, sender)), "rules");
+        Context.ActorOf(Props.Create(() => new SamplerActor(components.ReadMetrics, components.SamplingInterval, rules, sender)), "sampler");
+        (_sender, _rules) = (sender, rules);
     }
 
-    protected override void Receive(object message)
+    /// <summary>
+    /// A child that throws is restarted on its own: the sender with its spool and sequence counter intact
+    /// (they belong to the node, not the actor), so it reconnects and resends everything unacknowledged;
+    /// the rules with the set in force; the sampler on its next interval. Restarts are not capped: a
+    /// watcher that stopped delivering after ten failures would be worse than one that keeps trying
+    /// (and Akka logs every failure). A child that cannot be built at all (an unusable identity, say)
+    /// would fail the same way again, so that is escalated: the watcher stops rather than run without it.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(error => error switch
     {
-        switch (message)
-        {
-            case ThresholdUpdateReceived received:
-                ApplyPushed(received.Update);
-                break;
-            case GetThresholdStates or ApplyRuleSet:
-                _rules.Tell(message, Sender);
-                break;
-            case GetDeliveryStatus:
-                _sender.Tell(message, Sender);
-                break;
-            default:
-                Unhandled(message);
-                break;
-        }
-    }
+        ActorInitializationException => Directive.Escalate,
+        _ => Directive.Restart,
+    });
 
     private void ApplyPushed(ThresholdUpdate update)
     {
@@ -60,10 +69,10 @@ public sealed partial class WatcherActor(WatcherComponents components) : Actor
         var parsed = ThresholdRuleSet.Create((long)update.Revision, update.Rules.Select(PushedRules.ToRule));
         if (!parsed.Succeeded)
         {
-            LogPushRefused(Context.Log, update.Revision, string.Join("; ", parsed.Errors));
+            LogPushRefused(_log, update.Revision, string.Join("; ", parsed.Errors));
             return;
         }
-        components.PushedRules.Save(update);
+        _components.PushedRules.Save(update);
         _revision = (long)update.Revision;
         _rules.Tell(new ApplyRuleSet(parsed.RuleSet!), Self);
         Acknowledge(update.Revision);

@@ -1,5 +1,6 @@
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
-using SecureMonitor.Actors;
+using SecureMonitor.ActorSystems;
 using SecureMonitor.Analysis.Thresholds;
 using SecureMonitor.Pki;
 using SecureMonitor.Protocol.Wire;
@@ -28,12 +29,15 @@ public sealed partial class WatcherNode : IAsyncDisposable
         _identity = identity;
     }
 
-    /// <summary>The root actor: ask it <see cref="GetDeliveryStatus"/> or <see cref="Thresholds.GetThresholdStates"/>.</summary>
+    /// <summary>The root actor: ask it <see cref="GetDeliveryStatus"/> or <see cref="Thresholds.GetThresholdStates"/>
+    /// (<c>Root.Ask&lt;T&gt;(message, timeout, cancellationToken)</c>).</summary>
     public IActorRef Root { get; }
 
     public string HostId => _identity.Identity.HostId ?? _identity.Identity.Name;
 
-    /// <summary>Starts a watcher; <paramref name="readMetrics"/> replaces the /proc samplers (tests).</summary>
+    /// <summary>Starts a watcher; <paramref name="readMetrics"/> replaces the /proc samplers (tests).
+    /// <paramref name="time"/> is the clock of the samplers and the TLS client; the actors keep time with
+    /// Akka's scheduler (its tick is <c>akka.scheduler.tick-duration</c>, set in watcher.conf).</summary>
     /// <exception cref="WatcherStartException">The identity, data directory or rules are unusable; the message says why.</exception>
     public static WatcherNode Start(WatcherOptions options, ILoggerFactory loggers, TimeProvider time,
         Func<IReadOnlyDictionary<string, double>>? readMetrics = null)
@@ -88,10 +92,11 @@ public sealed partial class WatcherNode : IAsyncDisposable
                 MinBackoff = options.MinBackoff,
                 MaxBackoff = options.MaxBackoff,
                 FrameLimits = new FrameLimits(options.MaxFrameBytes),
+                Time = time,
             },
             spool, sequences, rules.RuleSet!, new PushedRules(options.DataDirectory), readMetrics, options.SamplingInterval);
 
-        var system = new ActorSystem("watcher", time, loggers);
+        var system = NodeActorSystem.Create("watcher", options.Configuration, loggers);
         var root = system.ActorOf(Props.Create(() => new WatcherActor(components)), "watcher");
         LogStarted(log, identity.Identity.Name, string.Join(", ", options.Monitors), options.SamplingInterval.TotalSeconds, rules.RuleSet!.Rules.Count);
         return new WatcherNode(system, root, spool, identity);
@@ -99,7 +104,10 @@ public sealed partial class WatcherNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _system.DisposeAsync();
+        // Stopping the actors closes the sender's link and disposes its keys (its PostStop); only then
+        // may the spool and the identity go.
+        await _system.Terminate();
+        await _system.WhenTerminated;
         _spool.Dispose();
         _identity.Dispose();
     }

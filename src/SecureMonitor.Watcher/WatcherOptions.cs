@@ -23,8 +23,13 @@ public sealed record WatcherOptions
     /// the rule set when the watcher starts.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, string>> Thresholds { get; init; } = [];
 
+    /// <summary>The whole configuration the options were read from; its <c>akka</c> section sets up the
+    /// actor system. Null (options built in code): the shipped hocon/common/akka.conf.</summary>
+    public IConfiguration? Configuration { get; init; }
+
     public static WatcherOptions FromConfiguration(IConfiguration configuration) => new()
     {
+        Configuration = configuration,
         IdentityDirectory = configuration.GetRequiredString("watcher:identity-dir"),
         Monitors = configuration.GetList<MonitorEndpoint>("watcher:monitors", MonitorEndpoint.TryParse, "at least one monitor endpoint (HOST:PORT) is required"),
         DataDirectory = configuration.GetRequiredString("watcher:data-dir"),

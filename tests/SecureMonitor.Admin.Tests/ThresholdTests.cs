@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecureMonitor.Watcher;
 using SecureMonitor.Watcher.Thresholds;

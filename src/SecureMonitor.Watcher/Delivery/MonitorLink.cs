@@ -1,4 +1,4 @@
-using SecureMonitor.Actors;
+using Akka.Actor;
 using SecureMonitor.Protocol.Wire;
 using SecureMonitor.Transport;
 
@@ -14,6 +14,7 @@ internal sealed class MonitorLink : IAsyncDisposable
     private readonly FramedConnection _connection;
     private readonly CancellationTokenSource _closing = new();
     private Task? _readLoop;
+    private Task? _disposal;
 
     public MonitorLink(MonitorEndpoint endpoint, FramedConnection connection)
     {
@@ -23,7 +24,9 @@ internal sealed class MonitorLink : IAsyncDisposable
 
     public MonitorEndpoint Endpoint { get; }
 
-    public void StartReading(IActorRef owner) => _readLoop = ReadLoopAsync(owner);
+    /// <summary>Starts the read loop on the thread pool: started from an actor's async handler, it would
+    /// otherwise inherit the actor's task scheduler and run on (and block) the actor.</summary>
+    public void StartReading(IActorRef owner) => _readLoop = Task.Run(() => ReadLoopAsync(owner));
 
     public ValueTask SendAsync(Frame frame) => _connection.SendAsync(frame, _closing.Token);
 
@@ -31,7 +34,6 @@ internal sealed class MonitorLink : IAsyncDisposable
 
     private async Task ReadLoopAsync(IActorRef owner)
     {
-        await Task.Yield();
         string reason;
         try
         {
@@ -57,7 +59,18 @@ internal sealed class MonitorLink : IAsyncDisposable
         owner.Tell(new LinkClosed(this, reason));
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Closes the connection and waits for the read loop to end. Safe to call more than once
+    /// (the sender drains a link, then disposes whatever it still holds when it stops).</summary>
+    public ValueTask DisposeAsync()
+    {
+        lock (_closing)
+        {
+            _disposal ??= CloseAsync();
+            return new ValueTask(_disposal);
+        }
+    }
+
+    private async Task CloseAsync()
     {
         await _closing.CancelAsync();
         await _connection.DisposeAsync();

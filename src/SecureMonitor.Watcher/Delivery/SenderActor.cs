@@ -1,6 +1,7 @@
+using Akka.Actor;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
-using SecureMonitor.Actors;
+using SecureMonitor.ActorSystems;
 using SecureMonitor.Protocol;
 using SecureMonitor.Protocol.Sealing;
 using SecureMonitor.Protocol.Wire;
@@ -16,11 +17,26 @@ namespace SecureMonitor.Watcher.Delivery;
 /// (re)connect it resends everything unacknowledged, in order, as the sealed bytes it stored: a
 /// resend is never re-sealed (that would reuse a nonce) and the monitor answers it as a duplicate
 /// if it had it already, so across crashes and failovers nothing is lost and nothing counts twice.
-/// Connection attempts run off the actor (their outcome comes back as a message) so a slow or dead
-/// monitor never delays spooling.
 /// </summary>
-public sealed partial class SenderActor : Actor
+/// <remarks>
+/// The link to the monitor is a state machine, one behaviour per state:
+/// <list type="bullet">
+/// <item><b>Disconnected</b>: waiting for the reconnect timer (or an immediate retry after a redirect).</item>
+/// <item><b>Connecting</b>: the connection attempt runs off the actor (its outcome comes back as a
+/// message, so a slow or dead monitor never delays spooling); once connected, the hello is sent and
+/// waits for its answer.</item>
+/// <item><b>Live</b>: the hello was answered; spooled envelopes go out, at most
+/// <see cref="SenderOptions.MaxInFlight"/> unacknowledged.</item>
+/// <item><b>Draining</b>: the link is being closed (the monitor closed it, or a follower redirected us);
+/// when its read loop has ended, back to Disconnected. Stopping the actor closes any link in PostStop.</item>
+/// </list>
+/// In every state messages are sealed and spooled; only Live sends them.
+/// </remarks>
+public sealed partial class SenderActor : ReceiveActor, IWithTimers
 {
+    private const string HeartbeatTimer = "heartbeat";
+    private const string ConnectTimer = "connect";
+
     private readonly SenderOptions _options;
     private readonly DurableSpool _spool;
     private readonly SequenceReservation _sequences;
@@ -30,11 +46,12 @@ public sealed partial class SenderActor : Actor
     private readonly MonitorEndpoints _endpoints;
     private readonly ReconnectBackoff _backoff;
     private readonly string _hostId;
-    private readonly long _startedAt;
+    private readonly TimeSpan _startedAt;
+    private readonly ILogger _log;
 
+    // The link of the current state: set once Connecting has a connection, through Live, until Draining ends.
     private MonitorLink? _link;
-    private bool _connecting;
-    private bool _live;
+    private SenderLinkState _state = SenderLinkState.Disconnected;
     private ulong _sentThrough;
     private int _inFlight;
     private long _delivered;
@@ -53,96 +70,115 @@ public sealed partial class SenderActor : Actor
         _opener = new EnvelopeOpener(Direction.MonitorToWatcher, options.FrameLimits.MaxFrameBytes);
         _endpoints = new MonitorEndpoints(options.Monitors);
         _backoff = new ReconnectBackoff(options.MinBackoff, options.MaxBackoff, Random.Shared);
-        _startedAt = Context.System.TimeProvider.GetTimestamp();
+        _startedAt = Context.System.Scheduler.MonotonicClock;
+        _log = Context.Logger();
+        Disconnected(); // the initial behaviour
+
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     protected override void PreStart()
     {
-        Context.Timers.StartPeriodic("heartbeat", HeartbeatDue.Instance, _options.HeartbeatInterval);
+        Timers.StartPeriodicTimer(HeartbeatTimer, HeartbeatDue.Instance, _options.HeartbeatInterval);
         Self.Tell(ConnectDue.Instance);
     }
 
-    protected override async ValueTask ReceiveAsync(object message)
+    protected override void PostStop()
     {
-        switch (message)
+        _link?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _sealer.Key.Dispose();
+        _inboundKeys.Dispose();
+    }
+
+    // ---- States ------------------------------------------------------------------------------
+
+    private void Disconnected()
+    {
+        Entered(SenderLinkState.Disconnected);
+        Receive<ConnectDue>(_ => StartConnecting());
+        InEveryState();
+    }
+
+    private void Connecting()
+    {
+        Entered(SenderLinkState.Connecting);
+        ReceiveAsync<LinkConnected>(connected => OnConnectedAsync(connected.Link));
+        Receive<LinkFailed>(failed =>
         {
-            case Deliver deliver:
-                await SpoolAndSendAsync(deliver.Kind, deliver.Message);
-                break;
-            case LatestMetrics latest:
-                _latestMetrics = latest.Values;
-                break;
-            case HeartbeatDue:
-                await SpoolAndSendAsync(SpoolRecordKind.Heartbeat, BuildHeartbeat());
-                break;
-            case ConnectDue:
-                StartConnecting();
-                break;
-            case LinkConnected connected:
-                _connecting = false;
-                await OnConnectedAsync(connected.Link);
-                break;
-            case LinkFailed failed:
-                _connecting = false;
-                LogConnectFailed(Context.Log, failed.Endpoint, failed.Reason);
-                ScheduleReconnect();
-                break;
-            case LinkFrame { Link: var link, Frame: var frame } when link == _link:
-                await OnFrameAsync(frame);
-                break;
-            case LinkClosed closed when closed.Link == _link:
-                LogDisconnected(Context.Log, closed.Link.Endpoint.ToString(), closed.Reason);
-                await DropLinkAsync();
-                ScheduleReconnect();
-                break;
-            case LinkFrame or LinkClosed:
-                break; // from a link already replaced
-            case GetDeliveryStatus:
-                Sender.Tell(new DeliveryStatus(_live, _link?.Endpoint.ToString(), _spool.Count, _delivered, _spool.DroppedHeartbeats,
-                    _spool.RefusedAlerts, _rejectedByMonitor, _sealer.LastSequence));
-                break;
-            default:
-                Unhandled(message);
-                break;
+            LogConnectFailed(_log, failed.Endpoint, failed.Reason);
+            Timers.StartSingleTimer(ConnectTimer, ConnectDue.Instance, _backoff.NextDelay());
+            Become(Disconnected);
+        });
+        ReceiveAsync<LinkFrame>(frame => IsCurrent(frame.Link) && frame.Frame.BodyCase == Frame.BodyOneofCase.Ack, frame => OnHelloAnsweredAsync(frame.Frame.Ack));
+        ReceiveAsync<LinkFrame>(frame => IsCurrent(frame.Link), frame => OnFrameAsync(frame.Frame));
+        Receive<LinkClosed>(closed => IsCurrent(closed.Link), OnClosed);
+        InEveryState();
+    }
+
+    private void Live()
+    {
+        Entered(SenderLinkState.Live);
+        ReceiveAsync<Deliver>(deliver => SpoolThenSendAsync(deliver.Kind, deliver.Message));
+        ReceiveAsync<HeartbeatDue>(_ => SpoolThenSendAsync(SpoolRecordKind.Heartbeat, BuildHeartbeat()));
+        ReceiveAsync<LinkFrame>(frame => IsCurrent(frame.Link) && frame.Frame.BodyCase == Frame.BodyOneofCase.Ack, frame => OnAckAsync(frame.Frame.Ack));
+        ReceiveAsync<LinkFrame>(frame => IsCurrent(frame.Link), frame => OnFrameAsync(frame.Frame));
+        Receive<LinkClosed>(closed => IsCurrent(closed.Link), OnClosed);
+        InEveryState();
+    }
+
+    private void Draining()
+    {
+        Entered(SenderLinkState.Draining);
+        Receive<LinkDrained>(drained => IsCurrent(drained.Link), drained =>
+        {
+            _link = null;
+            if (drained.Redirected)
+            {
+                Self.Tell(ConnectDue.Instance); // the follower named the leader: no reason to wait
+            }
+            else
+            {
+                Timers.StartSingleTimer(ConnectTimer, ConnectDue.Instance, _backoff.NextDelay());
+            }
+            Become(Disconnected);
+        });
+        InEveryState();
+    }
+
+    /// <summary>What every state does: spool (only Live also sends), keep the latest samples, answer
+    /// status, and let go of anything from a link that is no longer the current one.</summary>
+    private void InEveryState()
+    {
+        Receive<Deliver>(deliver => Spool(deliver.Kind, deliver.Message));
+        Receive<HeartbeatDue>(_ => Spool(SpoolRecordKind.Heartbeat, BuildHeartbeat()));
+        Receive<LatestMetrics>(latest => _latestMetrics = latest.Values);
+        Receive<GetDeliveryStatus>(_ => Sender.Tell(new DeliveryStatus(_state == SenderLinkState.Live, _link?.Endpoint.ToString(), _spool.Count,
+            _delivered, _spool.DroppedHeartbeats, _spool.RefusedAlerts, _rejectedByMonitor, _sealer.LastSequence, _state)));
+        // A connection made for an earlier incarnation of this actor (before a restart) is not ours to use.
+        Receive<LinkConnected>(stale => _ = stale.Link.DisposeAsync().AsTask());
+        Receive<LinkFailed>(_ => { });
+        Receive<LinkFrame>(_ => { });   // from a link already let go of
+        Receive<LinkClosed>(_ => { });  // likewise (a drained link's read loop says goodbye too)
+        Receive<LinkDrained>(_ => { });
+        Receive<ConnectDue>(_ => { });  // only Disconnected dials; a late timer elsewhere means nothing
+    }
+
+    private void Entered(SenderLinkState state)
+    {
+        if (state != _state)
+        {
+            LogLinkState(_log, _state, state);
+            _state = state;
         }
     }
 
-    private async ValueTask SpoolAndSendAsync(SpoolRecordKind kind, WatcherMessage message)
-    {
-        var sequence = _sequences.Next();
-        var sealedEnvelope = _sealer.Seal(sequence, Context.System.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), message);
-        var result = _spool.Append(kind, sequence, sealedEnvelope.ToByteArray());
-        if (result == SpoolAppendResult.Refused)
-        {
-            // Never silent: the operator sees it here, the monitor in the next heartbeat's counters.
-            LogSpoolRefused(Context.Log, kind, sequence);
-            return;
-        }
-        await SendPendingAsync();
-    }
+    private bool IsCurrent(MonitorLink link) => ReferenceEquals(link, _link);
 
-    private WatcherMessage BuildHeartbeat()
-    {
-        var heartbeat = new Heartbeat
-        {
-            UptimeMs = (long)Context.System.TimeProvider.GetElapsedTime(_startedAt).TotalMilliseconds,
-            SpoolDepth = (ulong)_spool.Count,
-            SpoolDropped = (ulong)(_spool.DroppedHeartbeats + _spool.RefusedAlerts),
-        };
-        foreach (var (name, value) in _latestMetrics)
-        {
-            heartbeat.Metrics[name] = value;
-        }
-        return new WatcherMessage { Heartbeat = heartbeat };
-    }
+    // ---- Transitions -------------------------------------------------------------------------
 
     private void StartConnecting()
     {
-        if (_link is not null || _connecting)
-        {
-            return;
-        }
-        _connecting = true;
         var endpoint = _endpoints.Next();
         var self = Self;
         var clientOptions = new SecureClientOptions
@@ -150,7 +186,7 @@ public sealed partial class SenderActor : Actor
             Identity = _options.Identity,
             ConnectTimeout = _options.ConnectTimeout,
             FrameLimits = _options.FrameLimits,
-            Time = Context.System.TimeProvider,
+            Time = _options.Time,
         };
         _ = Task.Run(async () =>
         {
@@ -164,72 +200,114 @@ public sealed partial class SenderActor : Actor
                 self.Tell(new LinkFailed(endpoint.ToString(), error.Message));
             }
         });
+        Become(Connecting);
     }
 
-    private async ValueTask OnConnectedAsync(MonitorLink link)
+    private async Task OnConnectedAsync(MonitorLink link)
     {
+        if (_link is not null)
+        {
+            await link.DisposeAsync(); // one link at a time (a stale attempt from before a restart)
+            return;
+        }
         _link = link;
-        _live = false;
         _inFlight = 0;
         _sentThrough = 0;
         link.StartReading(Self);
-        LogConnected(Context.Log, link.Endpoint.ToString(), _spool.Count);
-        await link.SendAsync(Frames.Hello(_hostId, _options.AgentVersion, cumulativeAcks: true));
+        LogConnected(_log, link.Endpoint.ToString(), _spool.Count);
+        try
+        {
+            await link.SendAsync(Frames.Hello(_hostId, _options.AgentVersion, cumulativeAcks: true));
+        }
+        catch (Exception error) when (error is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The read loop reports the closed link.
+        }
     }
 
-    private async ValueTask OnFrameAsync(Frame frame)
+    private async Task OnHelloAnsweredAsync(Ack ack)
+    {
+        // Everything up to the monitor's high-water mark is already stored there (e.g. acknowledged
+        // just before a crash): drop it from the spool, never reuse those numbers, then resend the rest.
+        var mark = ack.HighWaterMark;
+        _spool.AcknowledgeThrough(mark);
+        _sequences.EnsureAbove(mark);
+        _backoff.Reset();
+        Become(Live);
+        await SendPendingAsync();
+    }
+
+    private void OnClosed(LinkClosed closed)
+    {
+        LogDisconnected(_log, closed.Link.Endpoint.ToString(), closed.Reason);
+        Drain(redirected: false);
+    }
+
+    /// <summary>Lets go of the current link: it closes off the actor and says so with <see cref="LinkDrained"/>.</summary>
+    private void Drain(bool redirected)
+    {
+        var link = _link!;
+        var self = Self;
+        _inFlight = 0;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await link.DisposeAsync();
+            }
+            finally
+            {
+                self.Tell(new LinkDrained(link, redirected));
+            }
+        });
+        Become(Draining);
+    }
+
+    // ---- Frames ------------------------------------------------------------------------------
+
+    private async Task OnAckAsync(Ack ack)
+    {
+        // Cumulative (asked for in the hello): everything sent up to this sequence is done. The spool
+        // sends in sequence order, so that is exactly what this connection sent before it; a monitor
+        // that acknowledges one by one, in order, means the same.
+        var acknowledged = _spool.AcknowledgeThrough(ack.Sequence);
+        _inFlight = Math.Max(0, _inFlight - acknowledged);
+        _delivered += acknowledged;
+        if (_inFlight <= _options.MaxInFlight / 2)
+        {
+            await SendPendingAsync();
+        }
+    }
+
+    private async Task OnFrameAsync(Frame frame)
     {
         switch (frame.BodyCase)
         {
-            case Frame.BodyOneofCase.Ack when !_live:
-                // The hello answer: everything up to the monitor's high-water mark is already stored
-                // there (e.g. acknowledged just before a crash): drop it from the spool, never reuse
-                // those numbers, then resend the rest.
-                var mark = frame.Ack.HighWaterMark;
-                _spool.AcknowledgeThrough(mark);
-                _sequences.EnsureAbove(mark);
-                _live = true;
-                _backoff.Reset();
-                await SendPendingAsync();
-                break;
-            case Frame.BodyOneofCase.Ack:
-                // Cumulative (asked for in the hello): everything sent up to this sequence is done. The
-                // spool sends in sequence order, so that is exactly what this connection sent before
-                // it; a monitor that acknowledges one by one, in order, means the same.
-                var acknowledged = _spool.AcknowledgeThrough(frame.Ack.Sequence);
-                _inFlight = Math.Max(0, _inFlight - acknowledged);
-                _delivered += acknowledged;
-                if (_inFlight <= _options.MaxInFlight / 2)
-                {
-                    await SendPendingAsync();
-                }
-                break;
             case Frame.BodyOneofCase.Rejection:
                 await OnRejectionAsync(frame.Rejection);
                 break;
             case Frame.BodyOneofCase.NotLeader:
-                LogNotLeader(Context.Log, _link!.Endpoint.ToString(), frame.NotLeader.LeaderNode, string.Join(",", frame.NotLeader.TryEndpoints));
+                LogNotLeader(_log, _link!.Endpoint.ToString(), frame.NotLeader.LeaderNode, string.Join(",", frame.NotLeader.TryEndpoints));
                 _endpoints.Prefer(frame.NotLeader.TryEndpoints);
-                await DropLinkAsync();
                 _backoff.Reset();
-                Self.Tell(ConnectDue.Instance);
+                Drain(redirected: true);
                 break;
             case Frame.BodyOneofCase.Envelope:
                 OnMonitorEnvelope(frame.Envelope);
                 break;
             default:
-                LogUnexpectedFrame(Context.Log, frame.BodyCase.ToString());
+                LogUnexpectedFrame(_log, frame.BodyCase.ToString());
                 break;
         }
     }
 
-    private async ValueTask OnRejectionAsync(Rejection rejection)
+    private async Task OnRejectionAsync(Rejection rejection)
     {
         var reason = RejectionReasonNames.FromWireCode(rejection.Reason);
         if (rejection.Sequence == 0)
         {
-            // A connection-level refusal: the monitor closes; the reconnect path handles the rest.
-            LogConnectionRefused(Context.Log, reason.ToMetricName(), rejection.Detail);
+            // A connection-level refusal: the monitor closes; the read loop's LinkClosed drains the link.
+            LogConnectionRefused(_log, reason.ToMetricName(), rejection.Detail);
             return;
         }
         // The monitor will never accept this exact envelope (it verified and refused it): keep the
@@ -237,15 +315,18 @@ public sealed partial class SenderActor : Actor
         _rejectedByMonitor++;
         _spool.Acknowledge(rejection.Sequence);
         _inFlight = Math.Max(0, _inFlight - 1);
-        LogEnvelopeRejected(Context.Log, rejection.Sequence, reason.ToMetricName(), rejection.Detail);
-        await SendPendingAsync();
+        LogEnvelopeRejected(_log, rejection.Sequence, reason.ToMetricName(), rejection.Detail);
+        if (_state == SenderLinkState.Live)
+        {
+            await SendPendingAsync();
+        }
     }
 
     private void OnMonitorEnvelope(SealedEnvelope envelope)
     {
         if (!_opener.TryOpen(envelope, _hostId, _inboundKeys, out var opened, out var reason))
         {
-            LogInboundRejected(Context.Log, reason.ToMetricName());
+            LogInboundRejected(_log, reason.ToMetricName());
             return;
         }
         MonitorMessage message;
@@ -255,7 +336,7 @@ public sealed partial class SenderActor : Actor
         }
         catch (InvalidProtocolBufferException)
         {
-            LogInboundRejected(Context.Log, RejectionReason.Malformed.ToMetricName());
+            LogInboundRejected(_log, RejectionReason.Malformed.ToMetricName());
             return;
         }
         if (message.BodyCase == MonitorMessage.BodyOneofCase.ThresholdUpdate)
@@ -264,13 +345,48 @@ public sealed partial class SenderActor : Actor
         }
     }
 
-    /// <summary>Sends spooled envelopes not yet sent on this link, up to the in-flight bound.</summary>
-    private async ValueTask SendPendingAsync()
+    // ---- Spool and send ----------------------------------------------------------------------
+
+    /// <summary>Seals and spools; false when the spool is full (reported, never silent).</summary>
+    private bool Spool(SpoolRecordKind kind, WatcherMessage message)
     {
-        if (_link is null || !_live)
+        var sequence = _sequences.Next();
+        var sealedEnvelope = _sealer.Seal(sequence, Context.System.Scheduler.Now.ToUnixTimeMilliseconds(), message);
+        if (_spool.Append(kind, sequence, sealedEnvelope.ToByteArray()) == SpoolAppendResult.Refused)
         {
-            return;
+            // The operator sees it here, the monitor in the next heartbeat's counters.
+            LogSpoolRefused(_log, kind, sequence);
+            return false;
         }
+        return true;
+    }
+
+    private async Task SpoolThenSendAsync(SpoolRecordKind kind, WatcherMessage message)
+    {
+        if (Spool(kind, message))
+        {
+            await SendPendingAsync();
+        }
+    }
+
+    private WatcherMessage BuildHeartbeat()
+    {
+        var heartbeat = new Heartbeat
+        {
+            UptimeMs = (long)(Context.System.Scheduler.MonotonicClock - _startedAt).TotalMilliseconds,
+            SpoolDepth = (ulong)_spool.Count,
+            SpoolDropped = (ulong)(_spool.DroppedHeartbeats + _spool.RefusedAlerts),
+        };
+        foreach (var (name, value) in _latestMetrics)
+        {
+            heartbeat.Metrics[name] = value;
+        }
+        return new WatcherMessage { Heartbeat = heartbeat };
+    }
+
+    /// <summary>Sends spooled envelopes not yet sent on this link, up to the in-flight bound (Live only).</summary>
+    private async Task SendPendingAsync()
+    {
         var room = _options.MaxInFlight - _inFlight;
         if (room <= 0)
         {
@@ -288,7 +404,7 @@ public sealed partial class SenderActor : Actor
         }
         try
         {
-            await _link.SendBatchAsync(frames);
+            await _link!.SendBatchAsync(frames);
         }
         catch (Exception error) when (error is IOException or ObjectDisposedException or OperationCanceledException)
         {
@@ -299,27 +415,8 @@ public sealed partial class SenderActor : Actor
         _inFlight += records.Count;
     }
 
-    private async ValueTask DropLinkAsync()
-    {
-        var link = _link;
-        _link = null;
-        _live = false;
-        _inFlight = 0;
-        if (link is not null)
-        {
-            await link.DisposeAsync();
-        }
-    }
-
-    private void ScheduleReconnect() =>
-        Context.Timers.StartSingle("connect", ConnectDue.Instance, _backoff.NextDelay());
-
-    protected override void PostStop()
-    {
-        _link?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _sealer.Key.Dispose();
-        _inboundKeys.Dispose();
-    }
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Monitor link {From} -> {To}")]
+    private static partial void LogLinkState(ILogger log, SenderLinkState from, SenderLinkState to);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to monitor {Endpoint}; {Pending} spooled message(s) to deliver")]
     private static partial void LogConnected(ILogger log, string endpoint, int pending);

@@ -19,7 +19,23 @@ public sealed record GetDeliveryStatus
 }
 
 public sealed record DeliveryStatus(bool Connected, string? Endpoint, int Pending, long Delivered, long DroppedHeartbeats,
-    long RefusedAlerts, long RejectedByMonitor, ulong LastSequence);
+    long RefusedAlerts, long RejectedByMonitor, ulong LastSequence, SenderLinkState Link);
+
+/// <summary>Where the sender's link to the monitor stands (see <see cref="SenderActor"/>).</summary>
+public enum SenderLinkState
+{
+    /// <summary>No connection; the reconnect timer is running.</summary>
+    Disconnected,
+
+    /// <summary>A connection attempt is running, or the hello was sent and is not answered yet.</summary>
+    Connecting,
+
+    /// <summary>The hello was answered: spooled envelopes are being sent.</summary>
+    Live,
+
+    /// <summary>The link is being closed; then Disconnected.</summary>
+    Draining,
+}
 
 // Internal to the sender: timers and events from its connection task.
 internal sealed record HeartbeatDue
@@ -39,3 +55,7 @@ internal sealed record LinkFailed(string Endpoint, string Reason);
 internal sealed record LinkFrame(MonitorLink Link, Frame Frame);
 
 internal sealed record LinkClosed(MonitorLink Link, string Reason);
+
+/// <summary>A link the sender let go of is closed and its read loop has ended; <paramref name="Redirected"/>:
+/// a follower named the leader, so dial again at once instead of after the backoff.</summary>
+internal sealed record LinkDrained(MonitorLink Link, bool Redirected);

@@ -18,5 +18,8 @@ public sealed record SenderOptions
     /// <summary>Envelopes sent but not yet acknowledged, at most; bounds memory and the resend burst.</summary>
     public int MaxInFlight { get; init; } = 512;
 
+    /// <summary>The clock of the TLS client (certificate validity); the actor's own timing is Akka's scheduler.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     public string AgentVersion { get; init; } = typeof(SenderOptions).Assembly.GetName().Version?.ToString(3) ?? "0";
 }

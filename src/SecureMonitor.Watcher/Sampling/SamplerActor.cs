@@ -1,5 +1,4 @@
-using Microsoft.Extensions.Logging;
-using SecureMonitor.Actors;
+using Akka.Actor;
 using SecureMonitor.Watcher.Delivery;
 
 namespace SecureMonitor.Watcher.Sampling;
@@ -9,29 +8,28 @@ namespace SecureMonitor.Watcher.Sampling;
 /// (as the latest values for the next heartbeat) to the sender. The reading itself is a function
 /// so tests can drive the whole watcher with scripted values on virtual time.
 /// </summary>
-public sealed partial class SamplerActor(Func<IReadOnlyDictionary<string, double>> read, TimeSpan interval, IActorRef rules, IActorRef sender)
-    : Actor
+public sealed class SamplerActor : ReceiveActor, IWithTimers
 {
+    private readonly TimeSpan _interval;
+
+    public SamplerActor(Func<IReadOnlyDictionary<string, double>> read, TimeSpan interval, IActorRef rules, IActorRef sender)
+    {
+        _interval = interval;
+        Receive<SampleDue>(_ =>
+        {
+            var values = read();
+            // Rules first: a sender (or a test probe) that has the values knows the rules have them queued.
+            rules.Tell(new SamplesTaken(Context.System.Scheduler.Now, values), Self);
+            sender.Tell(new LatestMetrics(values), Self);
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart() => Timers.StartPeriodicTimer("sample", SampleDue.Instance, TimeSpan.Zero, _interval);
+
     private sealed record SampleDue
     {
         public static readonly SampleDue Instance = new();
-    }
-
-    protected override void PreStart() => Context.Timers.StartPeriodic("sample", SampleDue.Instance, TimeSpan.Zero, interval);
-
-    protected override void Receive(object message)
-    {
-        switch (message)
-        {
-            case SampleDue:
-                var values = read();
-                var samples = new SamplesTaken(Context.System.TimeProvider.GetUtcNow(), values);
-                rules.Tell(samples, Self);
-                sender.Tell(new LatestMetrics(values), Self);
-                break;
-            default:
-                Unhandled(message);
-                break;
-        }
     }
 }

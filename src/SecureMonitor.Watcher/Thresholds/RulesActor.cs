@@ -1,5 +1,6 @@
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
-using SecureMonitor.Actors;
+using SecureMonitor.ActorSystems;
 using SecureMonitor.Analysis.Thresholds;
 using SecureMonitor.Watcher.Sampling;
 
@@ -10,39 +11,58 @@ namespace SecureMonitor.Watcher.Thresholds;
 /// rule set is applied by id: changed rules are replaced in place (their evaluator decides what a
 /// change means for an open alert), new ones start, removed ones resolve what they had open and stop.
 /// </summary>
-public sealed partial class RulesActor(ThresholdRuleSet initial, IActorRef sender) : Actor
+public sealed partial class RulesActor : ReceiveActor
 {
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
     private readonly Dictionary<string, IActorRef> _children = new(StringComparer.Ordinal);
+    private readonly ThresholdRuleSet _initial;
+    private readonly IActorRef _sender;
+    private readonly ILogger _log;
     private ThresholdRuleSet _rules = ThresholdRuleSet.Empty;
 
-    protected override void PreStart() => Apply(initial);
-
-    protected override async ValueTask ReceiveAsync(object message)
+    public RulesActor(ThresholdRuleSet initial, IActorRef sender)
     {
-        switch (message)
+        _initial = initial;
+        _sender = sender;
+        _log = Context.Logger();
+        Receive<SamplesTaken>(samples =>
         {
-            case SamplesTaken samples:
-                foreach (var child in _children.Values)
-                {
-                    child.Tell(samples, Self);
-                }
-                break;
-            case ApplyRuleSet apply:
-                Apply(apply.RuleSet);
-                break;
-            case GetThresholdStates:
-                var snapshots = new List<ThresholdSnapshot>(_children.Count);
-                foreach (var child in _children.Values)
-                {
-                    snapshots.Add(await child.Ask<ThresholdSnapshot>(GetThresholdStates.Instance, TimeSpan.FromSeconds(5)));
-                }
-                Sender.Tell(new ThresholdStates(_rules.Revision, snapshots));
-                break;
-            default:
-                Unhandled(message);
-                break;
-        }
+            foreach (var child in _children.Values)
+            {
+                child.Tell(samples, Self);
+            }
+        });
+        Receive<ApplyRuleSet>(apply => Apply(apply.RuleSet));
+        ReceiveAsync<GetThresholdStates>(async _ =>
+        {
+            var asker = Sender;
+            var snapshots = await Task.WhenAll(_children.Values.Select(child => child.Ask<ThresholdSnapshot>(GetThresholdStates.Instance, AskTimeout)));
+            asker.Tell(new ThresholdStates(_rules.Revision, snapshots));
+        });
     }
+
+    protected override void PreStart() => Apply(_initial);
+
+    /// <summary>A restart builds this actor again from the rules it started with: the new instance is told
+    /// the set in force since (a pushed one, say) right after it has started its children.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        Self.Tell(new ApplyRuleSet(_rules));
+        base.PreRestart(reason, message);
+    }
+
+    /// <summary>
+    /// A threshold actor that throws is restarted: its evaluator starts afresh under the rule in force
+    /// (an alert it had open may fire again, which the monitor shows; losing the rule would be worse).
+    /// One that cannot be built at all is stopped, since building it again would fail the same way;
+    /// the other rules go on. Nothing is escalated: one bad rule must not take down sampling or delivery.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(error => error switch
+    {
+        ActorInitializationException => Directive.Stop,
+        _ => Directive.Restart,
+    });
 
     private void Apply(ThresholdRuleSet rules)
     {
@@ -61,11 +81,11 @@ public sealed partial class RulesActor(ThresholdRuleSet initial, IActorRef sende
             else
             {
                 // A rule id that was just retired may still be stopping: give the new actor a fresh name.
-                _children[rule.Id] = Context.ActorOf(Props.Create(() => new ThresholdActor(rule, sender)), $"threshold-{rule.Id}-r{rules.Revision}");
+                _children[rule.Id] = Context.ActorOf(Props.Create(() => new ThresholdActor(rule, _sender)), $"threshold-{rule.Id}-r{rules.Revision}");
             }
         }
         _rules = rules;
-        LogApplied(Context.Log, rules.Revision, rules.Rules.Count);
+        LogApplied(_log, rules.Revision, rules.Rules.Count);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Threshold rules revision {Revision} in force ({Count} rules)")]

@@ -1,5 +1,6 @@
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
-using SecureMonitor.Actors;
+using SecureMonitor.ActorSystems;
 using SecureMonitor.Analysis.Thresholds;
 using SecureMonitor.Watcher.Delivery;
 using SecureMonitor.Watcher.Sampling;
@@ -11,40 +12,46 @@ namespace SecureMonitor.Watcher.Thresholds;
 /// resulting alert or resolution to the sender. The decisions are the evaluator's (pure, tested on
 /// its own); this actor only owns it and routes.
 /// </summary>
-public sealed partial class ThresholdActor(ThresholdRule rule, IActorRef sender) : Actor
+public sealed partial class ThresholdActor : ReceiveActor
 {
-    private readonly ThresholdEvaluator _evaluator = new(rule);
+    private readonly ThresholdEvaluator _evaluator;
+    private readonly IActorRef _sender;
+    private readonly ILogger _log;
     private DateTimeOffset _lastSampleAt = DateTimeOffset.MinValue;
 
-    protected override void Receive(object message)
+    public ThresholdActor(ThresholdRule rule, IActorRef sender)
     {
-        switch (message)
+        _evaluator = new ThresholdEvaluator(rule);
+        _sender = sender;
+        _log = Context.Logger();
+        Receive<SamplesTaken>(samples =>
         {
-            case SamplesTaken samples:
-                _lastSampleAt = samples.At;
-                double? value = samples.Values.TryGetValue(_evaluator.Rule.Metric, out var reading) ? reading : null;
-                Publish(_evaluator.Observe(value, samples.At));
-                break;
-            case ReplaceRule replace:
-                Publish(_evaluator.Replace(replace.Rule, Now()));
-                break;
-            case RetireRule:
-                // A removed rule closes what it opened, so no alert stays open at the monitor forever.
-                Publish(_evaluator.Retire(Now()));
-                Context.Stop(Self);
-                break;
-            case GetThresholdStates:
-                Sender.Tell(_evaluator.Snapshot());
-                break;
-            default:
-                Unhandled(message);
-                break;
-        }
+            _lastSampleAt = samples.At;
+            double? value = samples.Values.TryGetValue(_evaluator.Rule.Metric, out var reading) ? reading : null;
+            Publish(_evaluator.Observe(value, samples.At));
+        });
+        Receive<ReplaceRule>(replace => Publish(_evaluator.Replace(replace.Rule, Now())));
+        Receive<RetireRule>(_ =>
+        {
+            // A removed rule closes what it opened, so no alert stays open at the monitor forever.
+            Publish(_evaluator.Retire(Now()));
+            Context.Stop(Self);
+        });
+        Receive<GetThresholdStates>(_ => Sender.Tell(_evaluator.Snapshot()));
     }
 
+    /// <summary>A restart (see <see cref="RulesActor"/>'s supervision) builds this actor again from the
+    /// rule it was created with: the new instance is told the rule in force since (after what is queued).</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        Self.Tell(new ReplaceRule(_evaluator.Rule));
+        base.PreRestart(reason, message);
+    }
+
+    // Never before the last sample: the evaluator's clock must not run backwards.
     private DateTimeOffset Now()
     {
-        var now = Context.System.TimeProvider.GetUtcNow();
+        var now = Context.System.Scheduler.Now;
         return now < _lastSampleAt ? _lastSampleAt : now;
     }
 
@@ -52,10 +59,10 @@ public sealed partial class ThresholdActor(ThresholdRule rule, IActorRef sender)
     {
         foreach (var thresholdEvent in events)
         {
-            LogEvent(Context.Log, thresholdEvent.GetType().Name, thresholdEvent.RuleId, thresholdEvent.Metric);
+            LogEvent(_log, thresholdEvent.GetType().Name, thresholdEvent.RuleId, thresholdEvent.Metric);
             if (AlertMessages.For(thresholdEvent) is { } delivery)
             {
-                sender.Tell(new Deliver(delivery.Kind, delivery.Message), Self);
+                _sender.Tell(new Deliver(delivery.Kind, delivery.Message), Self);
             }
         }
     }

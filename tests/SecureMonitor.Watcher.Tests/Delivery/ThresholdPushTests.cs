@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecureMonitor.Protocol.Wire;
 using SecureMonitor.TestKit.Monitors;
