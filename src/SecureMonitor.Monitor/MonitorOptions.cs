@@ -19,6 +19,9 @@ public sealed record MonitorOptions
     /// <summary>host:port that redirected watchers and other nodes dial; null: the bound listen endpoint.</summary>
     public string? Advertise { get; init; }
     public required string PkiDirectory { get; init; }
+
+    /// <summary>This node's own identity folder (<c>pki add-monitor</c>); null: the PKI directory's monitor certificate.</summary>
+    public string? IdentityDirectory { get; init; }
     public required string DataDirectory { get; init; }
 
     /// <summary>SQLite in <see cref="DataDirectory"/> (the default) or a shared PostgreSQL.</summary>
@@ -59,6 +62,7 @@ public sealed record MonitorOptions
         Listen = ParseEndpoint(configuration, "monitor:listen"),
         Advertise = configuration["monitor:advertise"] is { Length: > 0 } advertise ? advertise : null,
         PkiDirectory = configuration.GetRequiredString("monitor:pki-dir"),
+        IdentityDirectory = configuration["monitor:identity-dir"] is { Length: > 0 } identityDirectory ? identityDirectory : null,
         DataDirectory = configuration.GetRequiredString("monitor:data-dir"),
         Store = MonitorStoreSettings.FromConfiguration(configuration),
         MaxFrameBytes = checked((int)configuration.GetSize("transport:max-frame-size", 64 * 1024)),

@@ -78,7 +78,7 @@ public sealed class ClientCertificateValidatorTests
     }
 
     [Fact]
-    public void The_monitor_certificate_presented_as_a_client_fails_for_its_key_usage()
+    public void The_monitor_certificate_presented_as_a_client_fails_for_its_role()
     {
         using var fixture = new PkiFixture();
 

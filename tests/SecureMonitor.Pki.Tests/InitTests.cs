@@ -52,7 +52,7 @@ public sealed class InitTests
     }
 
     [Fact]
-    public void The_monitor_certificate_has_the_default_names_and_is_for_servers_only()
+    public void The_monitor_certificate_has_the_default_names_and_is_for_server_and_node_to_node_client_auth()
     {
         using var fixture = new PkiFixture();
         using var monitor = fixture.LoadMonitorCertificate();
@@ -61,7 +61,7 @@ public sealed class InitTests
         Assert.Equal(["localhost"], san.EnumerateDnsNames());
         Assert.Equal([IPAddress.Loopback], san.EnumerateIPAddresses());
         var usages = monitor.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages;
-        Assert.Equal(["1.3.6.1.5.5.7.3.1"], usages.Cast<System.Security.Cryptography.Oid>().Select(oid => oid.Value));
+        Assert.Equal(["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"], usages.Cast<System.Security.Cryptography.Oid>().Select(oid => oid.Value));
         Assert.Equal(CertificateRole.Monitor, CertificateIdentity.FromCertificate(monitor).Role);
     }
 

@@ -13,6 +13,11 @@ public static class MonitorCommand
     {
         var config = new Option<FileInfo>("--config", "-c") { Description = "HOCON configuration (default: the shipped hocon/monitor.conf)." };
         var pki = new Option<DirectoryInfo>("--pki") { Description = "PKI directory from 'securemonitor pki init' (overrides monitor.pki-dir)." };
+        var identity = new Option<DirectoryInfo>("--identity")
+        {
+            Description = "This node's own identity from 'securemonitor pki add-monitor' (DIR/monitors/NAME; overrides monitor.identity-dir). " +
+                "Default: the PKI directory's monitor certificate. The key ring and revocation list still come from --pki.",
+        };
         var listen = new Option<string>("--listen") { Description = "ADDRESS:PORT to listen on (overrides monitor.listen)." };
         var data = new Option<DirectoryInfo>("--data") { Description = "Data directory (overrides monitor.data-dir)." };
         var nodeId = new Option<string>("--node-id") { Description = "This node's name in the cluster, unique among monitor nodes (overrides monitor.node-id)." };
@@ -22,7 +27,7 @@ public static class MonitorCommand
         };
         var command = new Command("monitor", "Run a monitor node: the TLS 1.3 mutual-auth listener that verifies watchers' sealed messages and serves admin consoles.")
         {
-            config, pki, listen, data, nodeId, advertise,
+            config, pki, identity, listen, data, nodeId, advertise,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -33,6 +38,7 @@ public static class MonitorCommand
             var configuration = NodeConfiguration.Load(parse.GetValue(config)?.FullName ?? NodeConfiguration.ShippedFile("monitor"), new Dictionary<string, string?>
             {
                 ["monitor:pki-dir"] = parse.GetValue(pki)?.FullName,
+                ["monitor:identity-dir"] = parse.GetValue(identity)?.FullName,
                 ["monitor:data-dir"] = parse.GetValue(data)?.FullName,
                 ["monitor:listen"] = parse.GetValue(listen),
                 ["monitor:node-id"] = parse.GetValue(nodeId),
@@ -45,6 +51,7 @@ public static class MonitorCommand
             options = options with
             {
                 PkiDirectory = Path.GetFullPath(options.PkiDirectory),
+                IdentityDirectory = options.IdentityDirectory is { } own ? Path.GetFullPath(own) : null,
                 DataDirectory = Path.GetFullPath(options.DataDirectory),
             };
 
@@ -80,7 +87,7 @@ public static class MonitorCommand
                 var role = cluster.IsLeader ? $"leader (epoch {cluster.Epoch})"
                     : $"follower (leader: {cluster.LeaderNodeId ?? "none yet"}{(cluster.LeaderEndpoint is { } at ? " at " + at : "")})";
                 output.WriteLine($"SecureMonitor monitor {options.NodeId}: role {role}, listening on {node.Endpoint} (TLS 1.3, mutual auth), advertised as {cluster.Endpoint}");
-                output.WriteLine($"  PKI {options.PkiDirectory}; store {options.Store.Describe(options.DataDirectory)}; notify {options.Notifications}. Ctrl-C stops.");
+                output.WriteLine($"  PKI {options.PkiDirectory}{(options.IdentityDirectory is { } identityDirectory ? $", identity {identityDirectory}" : "")}; store {options.Store.Describe(options.DataDirectory)}; notify {options.Notifications}. Ctrl-C stops.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellation);

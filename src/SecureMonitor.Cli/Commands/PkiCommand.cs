@@ -15,8 +15,9 @@ public static class PkiCommand
 
     public static Command Create()
     {
-        var pki = new Command("pki", "Certificate authority tooling: init, issue-watcher, issue-admin, revoke, rotate-key, list.");
+        var pki = new Command("pki", "Certificate authority tooling: init, add-monitor, issue-watcher, issue-admin, revoke, rotate-key, list.");
         pki.Subcommands.Add(Init());
+        pki.Subcommands.Add(AddMonitor());
         pki.Subcommands.Add(IssueWatcher());
         pki.Subcommands.Add(IssueAdmin());
         pki.Subcommands.Add(Revoke());
@@ -54,6 +55,32 @@ public static class PkiCommand
             output.WriteLine($"  monitor: {result.Monitor.Name} for {string.Join(", ", result.MonitorNames)}");
             output.WriteLine($"  admin:   {result.Admin.BundleDirectory}");
             output.WriteLine("Next: securemonitor pki issue-watcher HOST --dir " + parse.GetRequiredValue(dir).FullName);
+        }));
+        return command;
+    }
+
+    private static Command AddMonitor()
+    {
+        var dir = DirectoryOption();
+        var node = new Argument<string>("name") { Description = "Monitor node name (lower-case letters, digits, '.', '_', '-'); use it as the node's --node-id." };
+        var names = new Option<string[]>("--name", "-n")
+        {
+            Description = "DNS name or IP address the node is dialled by (repeatable, at least one).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("add-monitor",
+            "Issue a monitor node identity under DIR/monitors/NAME: certificate (server and client auth, for the cluster's mutual TLS), key and the CA certificate. " +
+            "Refuses to overwrite an existing node; run the node with 'securemonitor monitor --pki DIR --identity DIR/monitors/NAME'.")
+        {
+            node, dir, names,
+        };
+        command.SetAction(parse => Run(parse, () =>
+        {
+            var result = Open(parse, dir).AddMonitor(parse.GetRequiredValue(node), parse.GetValue(names) ?? []);
+            PrintIssued(parse, result.Issued);
+            var output = parse.InvocationConfiguration.Output;
+            output.WriteLine($"Names: {string.Join(", ", result.Names)}");
+            output.WriteLine($"Run it with: securemonitor monitor --pki {parse.GetRequiredValue(dir).FullName} --identity {result.Issued.BundleDirectory} --node-id {result.Issued.Certificate.Name}");
         }));
         return command;
     }
@@ -96,15 +123,21 @@ public static class PkiCommand
     private static Command Revoke()
     {
         var dir = DirectoryOption();
-        var name = new Argument<string>("name") { Description = "Host id or admin name whose certificate (and keys) to revoke." };
+        var name = new Argument<string>("name") { Description = "Host id, admin name or monitor node name whose certificate (and keys) to revoke." };
         var reason = new Option<string>("--reason") { Description = "Reason recorded in the revocation list.", DefaultValueFactory = _ => "revoked by operator" };
-        var command = new Command("revoke", "Revoke a watcher's or admin's certificate and a watcher's pre-shared keys. Monitors pick it up within seconds.")
+        var role = new Option<string>("--role")
         {
-            name, dir, reason,
+            Description = "Only when a watcher, an admin and a monitor node share the name: which one to revoke.",
+        };
+        role.AcceptOnlyFromAmong([.. Enum.GetValues<CertificateRole>().Select(candidate => candidate.ToWireName())]);
+        var command = new Command("revoke", "Revoke a watcher's, admin's or monitor node's certificate and a watcher's pre-shared keys. Monitors pick it up within seconds.")
+        {
+            name, dir, reason, role,
         };
         command.SetAction(parse => Run(parse, () =>
         {
-            var result = Open(parse, dir).Revoke(parse.GetRequiredValue(name), reason: parse.GetRequiredValue(reason));
+            CertificateRole? only = CertificateRoleExtensions.TryParseWireName(parse.GetValue(role), out var parsed) ? parsed : null;
+            var result = Open(parse, dir).Revoke(parse.GetRequiredValue(name), only, parse.GetRequiredValue(reason));
             var output = parse.InvocationConfiguration.Output;
             output.WriteLine($"Revoked {result.Name}: {result.RevokedCertificates.Count} certificate(s)" +
                 (result.RevokedKeyIds.Count > 0 ? $", key id(s) {string.Join(", ", result.RevokedKeyIds)}" : ""));

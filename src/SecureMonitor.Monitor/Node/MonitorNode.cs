@@ -96,7 +96,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
         CancellationToken cancellationToken)
     {
         var paths = new PkiPaths(options.PkiDirectory);
-        var identity = MonitorIdentity.Load(paths);
+        var identity = MonitorIdentity.Load(paths, options.IdentityDirectory);
         OnStop(() => { identity.Dispose(); return ValueTask.CompletedTask; });
         var keyring = FileKeyring.Open(paths, time);
         var keys = new KeyringEnvelopeKeys(keyring, time);

@@ -19,16 +19,64 @@ public sealed class MonitorIdentity : IDisposable
     public X509Certificate2 CaCertificate { get; }
     public CertificateIdentity Identity { get; }
 
-    public static MonitorIdentity Load(PkiPaths paths)
+    /// <summary>
+    /// Loads the node's certificate and key: from <paramref name="identityDirectory"/> (a
+    /// <c>monitors/&lt;node&gt;/</c> folder made by <c>pki add-monitor</c>) when given, else the PKI
+    /// directory's own monitor pair. The CA is always the PKI directory's, the one the key ring and
+    /// revocation list belong to; a node identity from another CA is refused.
+    /// </summary>
+    /// <param name="identityDirectory">Null or empty: the PKI directory's monitor certificate.</param>
+    public static MonitorIdentity Load(PkiPaths paths, string? identityDirectory = null)
     {
-        var ca = PemFiles.ReadCertificate(paths.CaCertificate);
-        var certificate = PemFiles.ReadCertificateWithKey(paths.MonitorCertificate, paths.MonitorKey);
-        var identity = CertificateIdentity.FromCertificate(certificate);
-        if (identity.Role != CertificateRole.Monitor)
+        if (string.IsNullOrEmpty(identityDirectory))
         {
-            throw new PkiException($"{paths.MonitorCertificate} is a {identity.Role} certificate, not a monitor certificate.");
+            var ca = PemFiles.ReadCertificate(paths.CaCertificate);
+            var certificate = PemFiles.ReadCertificateWithKey(paths.MonitorCertificate, paths.MonitorKey);
+            return Checked(certificate, ca, paths.MonitorCertificate);
         }
-        return new MonitorIdentity(certificate, ca, identity);
+
+        var directory = Path.GetFullPath(identityDirectory);
+        // Not disposed as a whole: its certificate becomes the node's, its CA copy is only compared.
+        var bundle = IdentityBundle.Load(directory);
+        X509Certificate2 pkiCa;
+        try
+        {
+            pkiCa = PemFiles.ReadCertificate(paths.CaCertificate);
+        }
+        catch
+        {
+            bundle.Dispose();
+            throw;
+        }
+        // The bundle proved its certificate chains to its own ca.pem; that must be the CA this node trusts.
+        var sameCa = bundle.CaCertificate.RawDataMemory.Span.SequenceEqual(pkiCa.RawDataMemory.Span);
+        bundle.CaCertificate.Dispose();
+        if (!sameCa)
+        {
+            bundle.Certificate.Dispose();
+            pkiCa.Dispose();
+            throw new PkiException($"{Path.Combine(directory, IdentityBundle.CaFileName)} is not the CA of the PKI directory ({paths.CaCertificate}).");
+        }
+        return Checked(bundle.Certificate, pkiCa, Path.Combine(directory, IdentityBundle.CertificateFileName));
+    }
+
+    private static MonitorIdentity Checked(X509Certificate2 certificate, X509Certificate2 ca, string certificateFile)
+    {
+        try
+        {
+            var identity = CertificateIdentity.FromCertificate(certificate);
+            if (identity.Role != CertificateRole.Monitor)
+            {
+                throw new PkiException($"{certificateFile} is a {identity.Role.ToWireName()} certificate, not a monitor certificate.");
+            }
+            return new MonitorIdentity(certificate, ca, identity);
+        }
+        catch
+        {
+            certificate.Dispose();
+            ca.Dispose();
+            throw;
+        }
     }
 
     public void Dispose()

@@ -77,9 +77,7 @@ internal sealed class CertificateAuthority : IDisposable
         var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
-        // Exactly one purpose per certificate: a stolen watcher key cannot impersonate the monitor.
-        var usage = role.IsClientRole() ? ClientAuthOid : ServerAuthOid;
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usage)], critical: false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(Usages(role), critical: false));
         request.CertificateExtensions.Add(san.Build(critical: false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(
@@ -91,6 +89,16 @@ internal sealed class CertificateAuthority : IDisposable
         using var issued = request.Create(Certificate, now - options.BackdateForClockSkew, notAfter, SerialNumbers.NewSerial());
         return issued.CopyWithPrivateKey(key);
     }
+
+    /// <summary>
+    /// Client roles get clientAuth only, so a stolen watcher or admin key cannot impersonate a monitor.
+    /// A monitor gets both: cluster nodes talk over mutual TLS and present one certificate as server and
+    /// as client. That clientAuth does not make it a client of the edge: the client validator also
+    /// requires a client role URI.
+    /// </summary>
+    private static OidCollection Usages(CertificateRole role) => role.IsClientRole()
+        ? [new Oid(ClientAuthOid)]
+        : [new Oid(ServerAuthOid), new Oid(ClientAuthOid)];
 
     public void Dispose() => Certificate.Dispose();
 }

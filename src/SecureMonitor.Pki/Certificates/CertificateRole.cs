@@ -6,7 +6,7 @@ namespace SecureMonitor.Pki;
 /// </summary>
 public enum CertificateRole
 {
-    /// <summary>A monitor node: TLS server, EKU serverAuth.</summary>
+    /// <summary>A monitor node: TLS server to watchers and admins, server and client to other nodes (EKU serverAuth and clientAuth).</summary>
     Monitor,
     /// <summary>A watcher host: TLS client for exactly one host id.</summary>
     Watcher,
@@ -18,7 +18,10 @@ public enum CertificateRole
 
 public static class CertificateRoleExtensions
 {
-    /// <summary>Client roles authenticate to the monitor (EKU clientAuth); only the monitor is a server.</summary>
+    /// <summary>
+    /// Roles that may connect to a monitor's edge listener (EKU clientAuth only). The monitor is not one,
+    /// although its certificate also carries clientAuth for node-to-node TLS.
+    /// </summary>
     public static bool IsClientRole(this CertificateRole role) => role != CertificateRole.Monitor;
 
     /// <summary>The lower-case word used in the role URI, the OU and the JSON files.</summary>

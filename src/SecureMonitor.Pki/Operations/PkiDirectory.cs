@@ -124,6 +124,34 @@ public sealed class PkiDirectory
         return IssueAndSave(ca, PkiRecords.Load(Paths), role, name, force, timeProvider.GetUtcNow());
     }
 
+    /// <summary>
+    /// Issues monitors/&lt;node&gt;/: a monitor node's own certificate (serverAuth and clientAuth, for the
+    /// edge and for node-to-node mutual TLS), its key and the CA certificate. Never replaces a node's
+    /// identity: a node whose key leaked is revoked and given a new name.
+    /// </summary>
+    /// <param name="names">DNS names and IP addresses the node is dialled by; at least one.</param>
+    public MonitorIssueResult AddMonitor(string nodeName, IEnumerable<string> names)
+    {
+        nodeName = IdentityName.Normalize(nodeName, "monitor node name");
+        var given = names.ToList();
+        // Unlike init, no default: localhost would make every node answer to the same name.
+        if (given.Count == 0)
+            throw new ArgumentException("A monitor node needs at least one DNS name or IP address (--name).", nameof(names));
+        var parsed = MonitorNames.Parse(given);
+        using var ca = LoadAuthority();
+        var records = PkiRecords.Load(Paths);
+        var existing = records.LiveCertificatesOf(nodeName, candidate => candidate == CertificateRole.Monitor);
+        if (existing.Count > 0)
+            throw new PkiException($"Monitor node '{nodeName}' already has a certificate (serial {existing[0].Serial}); refusing to overwrite it. " +
+                "Choose another node name, or revoke this one first.");
+        var bundle = Paths.MonitorBundle(nodeName);
+        if (Directory.Exists(bundle))
+            throw new PkiException($"{bundle} already exists; refusing to overwrite it. Remove it first if its certificate is revoked and no node uses it.");
+
+        var issued = IssueAndSave(ca, records, CertificateRole.Monitor, nodeName, force: false, timeProvider.GetUtcNow(), parsed);
+        return new MonitorIssueResult(issued, [.. parsed.All]);
+    }
+
     /// <summary>Revokes the live certificates issued to a host or admin and, for a host, withdraws its keys.</summary>
     /// <param name="role">Needed only when a watcher and an admin share the name.</param>
     public RevokeResult Revoke(string name, CertificateRole? role = null, string reason = "revoked by operator")
@@ -134,7 +162,7 @@ public sealed class PkiDirectory
         var live = records.LiveCertificatesOf(name, candidate => role is null || SameNamespace(candidate, role.Value));
         var namespaces = live.Select(entry => Namespace(entry.Role)).Distinct().ToList();
         if (namespaces.Count > 1)
-            throw new PkiException($"Both a {string.Join(" and an ", namespaces)} are named '{name}'; say which role to revoke.");
+            throw new PkiException($"Both {string.Join(" and ", namespaces.Select(space => (space == "admin" ? "an " : "a ") + space))} are named '{name}'; say which role to revoke.");
         // A watcher's keys go with its certificate; keys alone (certificate already revoked) can be revoked too.
         var isHost = (role ?? (live.Count > 0 ? live[0].Role : CertificateRole.Watcher)) == CertificateRole.Watcher;
         var revokesHost = isHost && records.Keyring.KeysOf(name).Any(key => key.RevokedAt is null);
@@ -208,11 +236,13 @@ public sealed class PkiDirectory
     }
 
     /// <summary>
-    /// Issues a client certificate, saves the records, then writes the bundle. Records first: a crash
-    /// in between leaves an indexed certificate without a bundle (re-issue with force revokes it), never
+    /// Issues a certificate, saves the records, then writes the bundle. Records first: a crash in
+    /// between leaves an indexed certificate without a bundle (re-issue with force, or revoke, it), never
     /// a signed certificate nobody knows about and nobody can revoke by name.
     /// </summary>
-    private IssueResult IssueAndSave(CertificateAuthority ca, PkiRecords records, CertificateRole role, string name, bool force, DateTimeOffset now)
+    /// <param name="monitorNames">Monitor nodes only: the names the node is dialled by.</param>
+    private IssueResult IssueAndSave(CertificateAuthority ca, PkiRecords records, CertificateRole role, string name, bool force, DateTimeOffset now,
+        MonitorNames? monitorNames = null)
     {
         var existing = records.LiveCertificatesOf(name, candidate => SameNamespace(candidate, role));
         if (existing.Count > 0 && !force)
@@ -220,12 +250,14 @@ public sealed class PkiDirectory
                 $"'{name}' already has a {existing[0].Role.ToWireName()} certificate (serial {existing[0].Serial}). " +
                 "Re-issue with force to replace it; the old certificate" + (role == CertificateRole.Watcher ? " and keys" : "") + " will be revoked.");
 
-        using var certificate = ca.IssueClient(role, name, now);
+        using var certificate = role == CertificateRole.Monitor
+            ? ca.IssueMonitor(name, monitorNames ?? throw new ArgumentNullException(nameof(monitorNames)), now)
+            : ca.IssueClient(role, name, now);
         var identity = CertificateIdentity.FromCertificate(certificate);
         var updated = records.WithRevoked(existing, now, "superseded", out var superseded).WithIssued(identity, now);
 
         PreSharedKey? psk = null;
-        var bundle = Paths.AdminBundle(name);
+        var bundle = role == CertificateRole.Monitor ? Paths.MonitorBundle(name) : Paths.AdminBundle(name);
         if (role == CertificateRole.Watcher)
         {
             // grace null: a forced re-issue means the old bundle is not to be trusted, so its keys stop now.

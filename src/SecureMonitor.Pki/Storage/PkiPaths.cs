@@ -2,8 +2,8 @@ namespace SecureMonitor.Pki;
 
 /// <summary>
 /// The layout of a PKI directory. Only the pki command needs all of it; a monitor node needs
-/// <see cref="CaCertificate"/>, the monitor pair, <see cref="Keyring"/> and <see cref="RevocationList"/>,
-/// never <see cref="CaKey"/>.
+/// <see cref="CaCertificate"/>, the monitor pair (or its own <see cref="MonitorBundle"/>), <see cref="Keyring"/>
+/// and <see cref="RevocationList"/>, never <see cref="CaKey"/>.
 /// </summary>
 public sealed class PkiPaths(string root)
 {
@@ -20,4 +20,7 @@ public sealed class PkiPaths(string root)
     public string AdminBundle(string name) => Path.Combine(Root, "admins", name);
 
     public string WatcherBundle(string hostId) => Path.Combine(Root, "watchers", hostId);
+
+    /// <summary>A monitor node's own identity (<c>pki add-monitor</c>), for <c>monitor --identity</c>.</summary>
+    public string MonitorBundle(string nodeName) => Path.Combine(Root, "monitors", nodeName);
 }
