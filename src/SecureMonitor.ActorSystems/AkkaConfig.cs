@@ -16,27 +16,38 @@ public static class AkkaConfig
 {
     private const string Section = "akka";
 
+    /// <summary>The shared settings of every role (hocon/common/akka.conf).</summary>
+    public const string Common = "akka.conf";
+
+    /// <summary>The monitor cluster's settings (hocon/common/akka-cluster.conf).</summary>
+    public const string Cluster = "akka-cluster.conf";
+
     /// <summary>The <c>akka</c> section of <paramref name="configuration"/>; when it has none (options
-    /// built in code), the shipped hocon/common/akka.conf.</summary>
-    public static Config From(IConfiguration? configuration)
+    /// built in code), the shipped files named (from hocon/common/, later ones over earlier ones).</summary>
+    public static Config From(IConfiguration? configuration, params string[] shipped)
     {
         var section = configuration?.GetSection(Section);
         if (section is null || !section.GetChildren().Any())
         {
-            section = Shipped.Value.GetSection(Section);
+            section = Shipped(shipped.Length == 0 ? [Common] : shipped).GetSection(Section);
         }
         return ConfigurationFactory.ParseString(ToJson(section));
     }
 
-    /// <summary>hocon/common/akka.conf as built into this assembly, read by our parser.</summary>
-    private static readonly Lazy<IConfigurationRoot> Shipped = new(() =>
+    /// <summary>Shipped files as built into this assembly, read by our parser. The embedded copies see no
+    /// environment: the CLI reads the shipped files themselves, with their overrides.</summary>
+    private static IConfigurationRoot Shipped(string[] files)
     {
-        using var stream = typeof(AkkaConfig).Assembly.GetManifestResourceStream("akka.conf")
-            ?? throw new InvalidOperationException("hocon/common/akka.conf is not embedded in SecureMonitor.ActorSystems");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        // The embedded copy sees no environment: the CLI reads the shipped file itself, with overrides.
-        return new ConfigurationBuilder().AddHoconString(reader.ReadToEnd(), "hocon/common/akka.conf", static _ => null).Build();
-    });
+        var builder = new ConfigurationBuilder();
+        foreach (var file in files)
+        {
+            using var stream = typeof(AkkaConfig).Assembly.GetManifestResourceStream(file)
+                ?? throw new InvalidOperationException($"hocon/common/{file} is not embedded in SecureMonitor.ActorSystems");
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            builder.AddHoconString(reader.ReadToEnd(), $"hocon/common/{file}", static _ => null);
+        }
+        return builder.Build();
+    }
 
     /// <summary>JSON of <paramref name="section"/> wrapped in its path; a child list keyed 0..n-1 is an array
     /// (that is how the configuration keys arrays).</summary>

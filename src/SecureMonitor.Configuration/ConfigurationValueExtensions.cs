@@ -95,6 +95,17 @@ public static class ConfigurationValueExtensions
             : throw Invalid(configuration, key, text, $"invalid number '{text}': expected a whole number above 0");
     }
 
+    /// <summary>Reads a TCP port, 0 to 65535 (0: the system picks a free one).</summary>
+    /// <exception cref="ConfigurationValueException">The value is absent or not a port number.</exception>
+    public static int GetPort(this IConfiguration configuration, string key)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var text = configuration.GetRequiredString(key);
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port <= 65535
+            ? port
+            : throw Invalid(configuration, key, text, $"invalid port '{text}': expected a whole number from 0 to 65535");
+    }
+
     /// <summary>
     /// Reads a non-empty list given as a HOCON array, or as one comma-separated string (as an environment
     /// variable gives it), parsing each item with <paramref name="parse"/>.

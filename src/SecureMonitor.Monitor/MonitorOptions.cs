@@ -34,6 +34,12 @@ public sealed record MonitorOptions
     public int HostMessagesPerSecond { get; init; } = 500;
     public int TamperThreshold { get; init; } = 5;
     public TimeSpan TamperWindow { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Where this node's cluster endpoint (Akka.Remote) binds; port 0 picks a free one.</summary>
+    public string ClusterHostname { get; init; } = "127.0.0.1";
+    public int ClusterPort { get; init; }
+
+    /// <summary>Cluster endpoints of nodes to join; none: this node forms a cluster of its own.</summary>
+    public IReadOnlyList<Transport.MonitorEndpoint> SeedNodes { get; init; } = [];
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(3);
     public TimeSpan RenewInterval { get; init; } = TimeSpan.FromMilliseconds(500);
     public HostLivenessOptions Liveness { get; init; } = new();
@@ -71,6 +77,9 @@ public sealed record MonitorOptions
         HostMessagesPerSecond = configuration.GetPositiveInt32("monitor:limits:host-alerts-per-second", 500),
         TamperThreshold = configuration.GetPositiveInt32("monitor:security:tamper-threshold", 5),
         TamperWindow = configuration.GetDuration("monitor:security:tamper-window", TimeSpan.FromSeconds(60)),
+        ClusterHostname = configuration.GetRequiredString("monitor:cluster:hostname"),
+        ClusterPort = configuration.GetPort("monitor:cluster:port"),
+        SeedNodes = ReadSeedNodes(configuration),
         LeaseDuration = configuration.GetDuration("monitor:cluster:lease-duration", TimeSpan.FromSeconds(3)),
         RenewInterval = configuration.GetDuration("monitor:cluster:renew-interval", TimeSpan.FromMilliseconds(500)),
         Liveness = new HostLivenessOptions
@@ -90,6 +99,14 @@ public sealed record MonitorOptions
         ThresholdBaseline = configuration.GetObjectList("monitor:thresholds:baseline"),
         KeyGracePeriod = configuration.GetDuration("monitor:security:key-grace-period", TimeSpan.FromHours(24)),
     };
+
+    private static IReadOnlyList<Transport.MonitorEndpoint> ReadSeedNodes(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("monitor:cluster:seed-nodes");
+        return string.IsNullOrWhiteSpace(section.Value) && !section.GetChildren().Any()
+            ? []
+            : configuration.GetList<Transport.MonitorEndpoint>("monitor:cluster:seed-nodes", Transport.MonitorEndpoint.TryParse, "");
+    }
 
     private static NotificationSettings ReadNotifications(IConfiguration configuration)
     {

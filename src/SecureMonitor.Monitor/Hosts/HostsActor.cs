@@ -7,10 +7,11 @@ namespace SecureMonitor.Monitor.Hosts;
 
 /// <summary>
 /// Keeps one <see cref="HostActor"/> per watched host, created on first contact or restored from
-/// the store's known hosts when the term starts, and routes each host's part of every batch of stored
-/// messages to it. It answers the writer for a batch once every host's part is in the correlator.
+/// the store's known hosts when it starts (so a host that stays silent after a failover is still
+/// found Down), and routes each host's part of every batch of stored messages to it. It answers the
+/// writer for a batch once every host's part is in the correlator.
 /// </summary>
-public sealed partial class HostsActor : ReceiveActor
+public sealed partial class HostsActor : ReceiveActor, IWithUnboundedStash
 {
     /// <summary>Longest a host may take to say how it is before the answer goes without it.</summary>
     private static readonly TimeSpan HostAnswerTimeout = TimeSpan.FromSeconds(3);
@@ -23,17 +24,39 @@ public sealed partial class HostsActor : ReceiveActor
     private readonly ILogger _log;
     private long _nextBatch;
 
-    public HostsActor(IReadOnlyList<string> knownHosts, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery)
+    private readonly Storage.IMonitorStore _store;
+
+    public HostsActor(Storage.IMonitorStore store, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery)
     {
+        _store = store;
         _liveness = liveness;
         _correlator = correlator;
         _evaluateEvery = evaluateEvery;
         _log = Context.Logger();
-        foreach (var host in knownHosts)
+        Receive<KnownHosts>(known =>
         {
-            HostFor(host);
-        }
+            foreach (var host in known.HostIds)
+            {
+                HostFor(host);
+            }
+            Become(Routing);
+            Stash.UnstashAll();
+        });
+        Receive<Status.Failure>(failure => throw new InvalidOperationException("could not read the known hosts from the store", failure.Cause));
+        ReceiveAny(_ => Stash.Stash());
+    }
 
+    public IStash Stash { get; set; } = null!;
+
+    /// <summary>Hosts the store knows, read when the actor starts.</summary>
+    private sealed record KnownHosts(IReadOnlyList<string> HostIds);
+
+    protected override void PreStart() => ReadKnownHostsAsync().PipeTo(Self);
+
+    private async Task<KnownHosts> ReadKnownHostsAsync() => new([.. (await _store.ListHostsAsync()).Select(host => host.HostId)]);
+
+    private void Routing()
+    {
         Receive<StoredBatch>(Route);
         Receive<HostBatchDone>(OnPartDone);
         Receive<HostSeen>(seen => HostFor(seen.HostId).Tell(seen, Self));

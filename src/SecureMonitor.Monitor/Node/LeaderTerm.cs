@@ -16,26 +16,21 @@ using SecureMonitor.Storage;
 namespace SecureMonitor.Monitor.Node;
 
 /// <summary>
-/// The parts of a node that exist only while it holds the lease: the <see cref="MonitorSingleton"/>
-/// and its actors, the group-commit writer fenced with the term's epoch, the verifier and the watcher
-/// sessions. A term restores its state from the store before it is published, so the first watcher
-/// it serves is judged against every host's high-water mark, the open incident and the correlation
-/// window.
+/// The parts of a node that exist only while the <see cref="MonitorSingleton"/> runs here, under the
+/// lease: the group-commit writer fenced with the term's epoch, the verifier and the watcher sessions,
+/// beside the singleton's actors. A term is published only once the singleton's state is restored
+/// from the store, so the first watcher it serves is judged against every host's high-water mark, the
+/// open incident and the correlation window.
 /// </summary>
 public sealed class LeaderTerm : IAsyncDisposable
 {
-    /// <summary>Longest the singleton may take to stop when the term ends.</summary>
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly IActorRef _singleton;
     private readonly Action _detach;
 
-    private LeaderTerm(long epoch, CancellationToken ending, IActorRef singleton, SingletonParts parts, PersistentMessageSink sink,
+    private LeaderTerm(long epoch, CancellationToken ending, SingletonParts parts, PersistentMessageSink sink,
         EnvelopeVerifier verifier, WatcherSessions watchers, Action detach)
     {
         Epoch = epoch;
         Ending = ending;
-        _singleton = singleton;
         Parts = parts;
         Sink = sink;
         Verifier = verifier;
@@ -73,95 +68,51 @@ public sealed class LeaderTerm : IAsyncDisposable
     /// <summary>The incident the correlator restored as open, if any.</summary>
     public Analysis.Correlation.Incident? RestoredIncident { get; private init; }
 
-    internal static async Task<LeaderTerm> StartAsync(long epoch, CancellationToken ending, LeaderTermParts parts, CancellationToken cancellationToken)
+    /// <summary>Starts the term's writer and verifier for a singleton that has started on this node, once its
+    /// correlator has restored the open incident and the window from the store.</summary>
+    internal static async Task<LeaderTerm> StartAsync(long epoch, CancellationToken ending, SingletonParts singleton, WatcherSessions watchers,
+        LeaderTermParts parts, CancellationToken cancellationToken)
     {
         var options = parts.Options;
-        var store = parts.Store;
-        var fence = new WriteFence(epoch);
-        var knownHosts = await store.ListHostsAsync(cancellationToken);
-        var watchers = new WatcherSessions();
+        var restored = await singleton.Correlator.Ask<ActiveIncident>(GetActiveIncident.Instance, options.LeaseDuration, cancellationToken);
+        var knownHosts = await parts.Store.ListHostsAsync(cancellationToken);
 
-        var settings = new MonitorSingletonSettings(options, store, fence, parts.Notifier, watchers, parts.Feed, [.. knownHosts.Select(host => host.HostId)]);
-        var singleton = parts.System.ActorOf(Props.Create(() => new MonitorSingleton(settings)), $"singleton-{epoch}");
-        PersistentMessageSink? sink = null;
-        try
+        var sink = new PersistentMessageSink(parts.Store, new WriteFence(epoch), singleton.Hosts, parts.Time,
+            new GroupCommitWriterOptions { Faulted = error => parts.OnStoreFailed(epoch, error) });
+        var thresholds = singleton.Thresholds;
+        var feed = singleton.Feed;
+        sink.Stored += parts.OnStored;
+        sink.Stored += stored =>
         {
-            var singletonParts = await singleton.Ask<SingletonParts>(GetSingletonParts.Instance, options.LeaseDuration, cancellationToken);
-            // The correlator answers once it has restored the open incident and the window from the
-            // store: the term is published only when that is done.
-            var restored = await singletonParts.Correlator.Ask<ActiveIncident>(GetActiveIncident.Instance, options.LeaseDuration, cancellationToken);
-
-            sink = new PersistentMessageSink(store, fence, singletonParts.Hosts, parts.Time,
-                new GroupCommitWriterOptions { Faulted = error => parts.OnStoreFailed(epoch, error) });
-            var thresholds = singletonParts.Thresholds;
-            var feed = singletonParts.Feed;
-            sink.Stored += parts.OnStored;
-            sink.Stored += stored =>
+            if (stored.Message.BodyCase == WatcherMessage.BodyOneofCase.ThresholdsApplied)
             {
-                if (stored.Message.BodyCase == WatcherMessage.BodyOneofCase.ThresholdsApplied)
-                {
-                    thresholds.Tell(new ThresholdsActor.Acknowledged(stored.HostId,
-                        (long)Math.Min(stored.Message.ThresholdsApplied.Revision, long.MaxValue), stored.ReceivedAt));
-                }
-                else
-                {
-                    feed.Tell(stored);
-                }
-            };
-            watchers.Ready += hostId => thresholds.Tell(new ThresholdsActor.WatcherReady(hostId));
-            Action<IncidentNotification> toFeed = feed.Tell;
-            parts.Notifier.Published += toFeed;
-
-            // A singleton that stops on its own (deposed: a stale fence; or failed beyond its limits)
-            // ends the term: the node steps down and bids again.
-            _ = singleton.WatchAsync(CancellationToken.None).ContinueWith(_ =>
-            {
-                if (!ending.IsCancellationRequested)
-                {
-                    parts.OnSingletonStopped(epoch);
-                }
-            }, TaskScheduler.Default);
-
-            var verifier = new EnvelopeVerifier(parts.Keys, sink, parts.Rejections, options.MaxFrameBytes);
-            return new LeaderTerm(epoch, ending, singleton, singletonParts, sink, verifier, watchers, () => parts.Notifier.Published -= toFeed)
-            {
-                RestoredHosts = knownHosts.Count,
-                RestoredIncident = restored.Incident,
-            };
-        }
-        catch
-        {
-            if (sink is not null)
-            {
-                await sink.DisposeAsync();
+                thresholds.Tell(new ThresholdsActor.Acknowledged(stored.HostId,
+                    (long)Math.Min(stored.Message.ThresholdsApplied.Revision, long.MaxValue), stored.ReceivedAt));
             }
-            await StopAsync(singleton);
-            throw;
-        }
+            else
+            {
+                feed.Tell(stored);
+            }
+        };
+        Action<IncidentNotification> toFeed = feed.Tell;
+        parts.Notifier.Published += toFeed;
+        var verifier = new EnvelopeVerifier(parts.Keys, sink, parts.Rejections, options.MaxFrameBytes);
+        return new LeaderTerm(epoch, ending, singleton, sink, verifier, watchers, () => parts.Notifier.Published -= toFeed)
+        {
+            RestoredHosts = knownHosts.Count,
+            RestoredIncident = restored.Incident,
+        };
     }
 
-    /// <summary>Stops the writer (pending writes complete or fail, so their watchers resend), then the singleton.</summary>
+    /// <summary>Stops the writer: pending writes complete or fail, so their watchers resend. The singleton's
+    /// actors are the cluster's to stop.</summary>
     public async ValueTask DisposeAsync()
     {
         _detach();
         await Sink.DisposeAsync();
-        await StopAsync(_singleton);
-    }
-
-    private static async Task StopAsync(IActorRef singleton)
-    {
-        try
-        {
-            await singleton.GracefulStop(StopTimeout);
-        }
-        catch (TaskCanceledException)
-        {
-            // It did not stop in time (a child stuck in a store call): the system's shutdown ends it.
-        }
     }
 }
 
 /// <summary>What every term of a node is built from.</summary>
 internal sealed record LeaderTermParts(MonitorOptions Options, IMonitorStore Store, NotificationDispatcher Notifier, IEnvelopeKeyProvider Keys,
-    RejectionCounters Rejections, Action<StoredEvent>? OnStored, TimeProvider Time, ActorSystem System, AdminFeed Feed,
-    Action<long, Exception> OnStoreFailed, Action<long> OnSingletonStopped);
+    RejectionCounters Rejections, Action<StoredEvent>? OnStored, TimeProvider Time, Action<long, Exception> OnStoreFailed);

@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Akka.Actor;
-using Akka.Configuration;
+using Akka.Cluster.Tools.Singleton;
+using SecureMonitor.Monitor.Cluster.Lease;
+using SecureMonitor.Monitor.Singleton;
 using SecureMonitor.ActorSystems;
 using SecureMonitor.Monitor.Admin.Feed;
 using SecureMonitor.Monitor.Admin;
@@ -27,13 +29,21 @@ namespace SecureMonitor.Monitor.Node;
 /// answers watchers "not leader; try X" and serves admin reads from the store. The CLI, the tests and
 /// the simulator start a node the same way.
 /// </summary>
-public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, ISessionRouting
+public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
 {
+    /// <summary>Longest a node with no seeds waits, at start, for its own singleton to begin a term.</summary>
+    private static readonly TimeSpan FirstTermTimeout = TimeSpan.FromSeconds(30);
+
     private readonly List<Func<ValueTask>> _stops = [];
     private readonly ILogger _log;
+    private readonly Lock _termGate = new();
+    private readonly TaskCompletionSource _firstTerm = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LeaderTermParts _termParts = null!;
     private AdminContext? _adminContext;
     private volatile LeaderTerm? _term;
+    private CancellationTokenSource? _termEnding;
+    // Term changes (the singleton started, stopped, a failed writer replaced) run one after another, in order.
+    private Task _termChanges = Task.CompletedTask;
 
     private MonitorNode(ILogger log) => _log = log;
 
@@ -43,8 +53,11 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
 
     public IMonitorStore Store { get; private set; } = null!;
 
-    /// <summary>Leader or follower, and who leads.</summary>
-    public LeaderElection Cluster { get; private set; } = null!;
+    /// <summary>This node's view of the cluster: where the singleton runs, the members.</summary>
+    public AkkaClusterState Cluster { get; private set; } = null!;
+
+    /// <summary>This node's cluster endpoint (Akka.Remote), as bound.</summary>
+    public Akka.Actor.Address ClusterAddress { get; private set; } = null!;
 
     /// <summary>The current term, or null while this node follows.</summary>
     public LeaderTerm? Term => _term;
@@ -118,15 +131,8 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
         var tamper = new TamperDetector(options.TamperThreshold, options.TamperWindow, time, securityAlerts);
         Rejections = new RejectionCounters(tamper, time, loggers.CreateLogger<RejectionCounters>());
 
-        // A failed top-level actor (the singleton, deposed by a stale fence) is stopped, never restarted
-        // under a fence that is no longer good: the term ends and the node bids again.
-        var structure = ConfigurationFactory.ParseString("akka.actor.guardian-supervisor-strategy = \"Akka.Actor.StoppingSupervisorStrategy\"");
-        System = NodeActorSystem.Create("monitor", options.Configuration, loggers,
-            hooks.ActorSystemConfig is { } testing ? testing.WithFallback(structure) : structure);
-        var system = System;
-        OnStop(async () => await system.Terminate());
         var feed = new AdminFeed();
-        _termParts = new LeaderTermParts(options, store, Notifier, keys, Rejections, hooks.OnStored, time, system, feed, OnStoreFailed, OnSingletonStopped);
+        _termParts = new LeaderTermParts(options, store, Notifier, keys, Rejections, hooks.OnStored, time, OnStoreFailed);
 
         var startedAt = time.GetUtcNow();
         var rateLimiter = new HostRateLimiter(options.HostMessagesPerSecond, time);
@@ -149,23 +155,82 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
         Endpoint = listener.LocalEndpoint;
 
         var advertised = options.Advertise is { } advertise && !advertise.EndsWith(":0", StringComparison.Ordinal) ? advertise : Endpoint.ToString();
-        Cluster = new LeaderElection(store, new LeaderElectionOptions
-        {
-            NodeId = options.NodeId,
-            Endpoint = advertised,
-            LeaseDuration = options.LeaseDuration,
-            RenewInterval = options.RenewInterval,
-        }, this, time, loggers.CreateLogger<LeaderElection>());
+        StartCluster(options, identity, keyring, store, time, loggers, hooks, feed, advertised);
         var info = new MonitorNodeInfo(options.NodeId, advertised, typeof(MonitorNode).Assembly.GetName().Version?.ToString(3) ?? "?", startedAt);
         // Tests may show the admin commands another view of the cluster (a follower's).
         _adminContext = AdminContext.Create(hooks.ClusterState ?? Cluster, options, store, keyring, info, Rejections, feed, time, loggers);
         Admin = _adminContext.CreateHandler();
-        var election = Cluster;
-        OnStop(election.DisposeAsync);
-        await election.StartAsync(cancellationToken);
-        LogStarted(_log, options.NodeId, Endpoint, identity.Identity.Name, election.IsLeader ? $"leader, epoch {election.Epoch}" :
-            $"follower of {election.LeaderNodeId ?? "(no leader yet)"}", options.Notifications.ToString());
+        if (_term is { } early)
+        {
+            AttachLeader(early);
+        }
+
+        if (options.SeedNodes.Count == 0)
+        {
+            // A cluster of one: the node is normally leading when this returns.
+            await Akka.Cluster.Cluster.Get(System).JoinAsync(ClusterAddress, cancellationToken);
+            try
+            {
+                await _firstTerm.Task.WaitAsync(FirstTermTimeout, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                LogNoTermYet(_log, FirstTermTimeout.TotalSeconds);
+            }
+        }
+        else
+        {
+            Akka.Cluster.Cluster.Get(System).JoinSeedNodes(options.SeedNodes.Select(MonitorClusterConfig.SeedAddress));
+        }
+        LogStarted(_log, options.NodeId, Endpoint, ClusterAddress.ToString(), identity.Identity.Name,
+            _term is { } term ? $"singleton here, epoch {term.Epoch}" : $"singleton on {Cluster.LeaderNodeId ?? "(not yet known)"}",
+            options.Notifications.ToString());
     }
+
+    /// <summary>
+    /// Starts the node's ActorSystem as a member of the monitor cluster (role monitor, TLS between nodes)
+    /// and the singleton's manager and proxy. The manager starts <see cref="MonitorSingleton"/> here when
+    /// this is the oldest node and the store's lease is ours; the singleton's start and stop begin and end
+    /// this node's terms.
+    /// </summary>
+    private void StartCluster(MonitorOptions options, MonitorIdentity identity, FileKeyring keyring, IMonitorStore store, TimeProvider time,
+        ILoggerFactory loggers, MonitorNodeHooks hooks, AdminFeed feed, string advertised)
+    {
+        var nodeConfig = MonitorClusterConfig.For(options, advertised);
+        var tls = ClusterTransportSecurity.Setup(identity, keyring);
+        System = NodeActorSystem.Create(MonitorClusterConfig.SystemName, options.Configuration, loggers,
+            hooks.ActorSystemConfig is { } testing ? testing.WithFallback(nodeConfig) : nodeConfig,
+            [AkkaConfig.Common, AkkaConfig.Cluster], tls);
+        var system = System;
+        // Leaving first hands the singleton over (SIGTERM: a graceful handover, not a failover).
+        OnStop(async () =>
+        {
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
+            await _termChanges;
+        });
+        ClusterAddress = Akka.Cluster.Cluster.Get(system).SelfAddress;
+        StoreLeaseExtension.Register(system, new StoreLeaseOptions { Store = store, Endpoint = advertised, Time = time });
+        Cluster = new AkkaClusterState(system, options.NodeId, advertised, () => _term?.Epoch);
+
+        var manager = ClusterSingletonManagerSettings.Create(system).WithRole(MonitorClusterRoles.Monitor);
+        var singleton = new MonitorSingletonProducer(() =>
+        {
+            var lease = StoreLeaseExtension.Get(system).Current
+                ?? throw new InvalidOperationException("the monitor singleton was started without the store's lease");
+            var watchers = new WatcherSessions();
+            return new MonitorSingletonSettings(options, store, lease.Fence, Notifier, watchers, feed)
+            {
+                Started = parts => OnSingletonStarted(lease.Epoch, parts, watchers),
+                Stopped = () => OnSingletonStopped(lease.Epoch),
+            };
+        });
+        system.ActorOf(ClusterSingletonManager.Props(Props.CreateBy(singleton), PoisonPill.Instance, manager), "monitor");
+        SingletonProxy = system.ActorOf(ClusterSingletonProxy.Props("/user/monitor",
+            ClusterSingletonProxySettings.Create(system).WithRole(MonitorClusterRoles.Monitor)), "monitor-proxy");
+    }
+
+    /// <summary>Reaches the monitor singleton wherever it runs (admin forwarding).</summary>
+    public IActorRef SingletonProxy { get; private set; } = ActorRefs.Nobody;
 
     /// <summary>Admin commands, served on every node; until the node has joined the cluster, none.</summary>
     public AdminCommandHandler Admin { get; private set; } = new([]);
@@ -174,39 +239,84 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
 
     IReadOnlyList<string> ISessionRouting.RedirectEndpoints => Cluster?.RedirectEndpoints ?? [];
 
-    async Task ILeadershipTerms.BeginTermAsync(long epoch, CancellationToken termEnding, CancellationToken cancellationToken)
+    /// <summary>The singleton started here (on an actor thread): begin serving watchers once its state is restored.</summary>
+    private void OnSingletonStarted(long epoch, SingletonParts parts, WatcherSessions watchers) =>
+        ChangeTerm(async () =>
+        {
+            await BeginTermAsync(epoch, parts, watchers);
+            _firstTerm.TrySetResult();
+        });
+
+    /// <summary>The singleton stopped here (handed over, lease lost, node leaving): stop serving watchers.</summary>
+    private void OnSingletonStopped(long epoch) => ChangeTerm(() => EndTermAsync(epoch));
+
+    /// <summary>A term's writer could not store a batch and stores nothing more: the term cannot go on (its
+    /// watchers would only be refused), so it ends and a fresh writer starts a new one beside the same
+    /// singleton. The watchers' connections close; they resend what was not acknowledged.</summary>
+    private void OnStoreFailed(long epoch, Exception error)
     {
-        var term = await LeaderTerm.StartAsync(epoch, termEnding, _termParts, cancellationToken);
-        _adminContext?.AttachLeader(new AdminLeaderServices(term.Fence, term.Hosts, term.Correlator, term.Parts.Thresholds, term.Watchers));
+        LogStoreWriteFailed(_log, epoch, error.GetType().Name, error.Message);
+        ChangeTerm(async () =>
+        {
+            if (_term is { Epoch: var current } failed && current == epoch)
+            {
+                await EndTermAsync(epoch);
+                await BeginTermAsync(epoch, failed.Parts, new WatcherSessions());
+            }
+        });
+    }
+
+    private void ChangeTerm(Func<Task> change)
+    {
+        lock (_termGate)
+        {
+            _termChanges = _termChanges.ContinueWith(async _ =>
+            {
+                try
+                {
+                    await change();
+                }
+                catch (Exception error) when (error is not OutOfMemoryException)
+                {
+                    LogTermChangeFailed(_log, error.GetType().Name, error.Message);
+                }
+            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+        }
+    }
+
+    private async Task BeginTermAsync(long epoch, SingletonParts parts, WatcherSessions watchers)
+    {
+        var ending = new CancellationTokenSource();
+        var term = await LeaderTerm.StartAsync(epoch, ending.Token, parts, watchers, _termParts, CancellationToken.None);
+        _termEnding = ending;
+        AttachLeader(term);
         _term = term;
         LogTermBegun(_log, epoch, term.RestoredHosts, term.RestoredIncident?.Id ?? "none");
     }
 
-    async Task ILeadershipTerms.EndTermAsync(long epoch, string reason)
+    private void AttachLeader(LeaderTerm term)
+    {
+        term.Watchers.Ready += hostId => term.Parts.Thresholds.Tell(new Thresholds.ThresholdsActor.WatcherReady(hostId));
+        _adminContext?.AttachLeader(new AdminLeaderServices(term.Fence, term.Hosts, term.Correlator, term.Parts.Thresholds, term.Watchers));
+    }
+
+    private async Task EndTermAsync(long epoch)
     {
         var term = _term;
+        if (term is null || term.Epoch != epoch)
+        {
+            return;
+        }
         _term = null;
         _adminContext?.DetachLeader();
-        if (term is not null)
+        if (_termEnding is { } ending)
         {
-            await term.DisposeAsync();
+            await ending.CancelAsync();
+            ending.Dispose();
+            _termEnding = null;
         }
-    }
-
-    /// <summary>A term's writer could not store a batch and stores nothing more: the term cannot go on
-    /// (its watchers would only be refused), so the node steps down, giving the lease back, and bids
-    /// again with a fresh writer. The watchers resend what was not acknowledged.</summary>
-    private void OnStoreFailed(long epoch, Exception error)
-    {
-        LogStoreWriteFailed(_log, epoch, error.GetType().Name, error.Message);
-        _ = Task.Run(() => Cluster.StepDownAsync(epoch, $"the store failed a write ({error.GetType().Name})"));
-    }
-
-    /// <summary>The term's singleton stopped on its own (deposed, or failed beyond its limits): step down.</summary>
-    private void OnSingletonStopped(long epoch)
-    {
-        LogSingletonStopped(_log, epoch);
-        _ = Task.Run(() => Cluster.StepDownAsync(epoch, "the monitor singleton stopped"));
+        await term.DisposeAsync();
+        LogTermEnded(_log, epoch);
     }
 
     private void OnStop(Func<ValueTask> stop) => _stops.Add(stop);
@@ -229,18 +339,24 @@ public sealed partial class MonitorNode : IAsyncDisposable, ILeadershipTerms, IS
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Monitor node {Node} serving on {Endpoint} (certificate {Certificate}; {Role}; notify {Notify})")]
-    private static partial void LogStarted(ILogger log, string node, IPEndPoint endpoint, string certificate, string role, string notify);
+        Message = "Monitor node {Node} serving watchers and consoles on {Endpoint}, cluster member {ClusterAddress} (role monitor; certificate {Certificate}; {Singleton}; notify {Notify})")]
+    private static partial void LogStarted(ILogger log, string node, IPEndPoint endpoint, string clusterAddress, string certificate, string singleton, string notify);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No term began within {Seconds} s of start; the node serves as a follower until its singleton starts")]
+    private static partial void LogNoTermYet(ILogger log, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Term {Epoch} ended: this node no longer serves watchers")]
+    private static partial void LogTermEnded(ILogger log, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A change of term failed: {Error}: {Detail}")]
+    private static partial void LogTermChangeFailed(ILogger log, string error, string detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Term {Epoch} restored {Hosts} host(s) and open incident {Incident} from the store")]
     private static partial void LogTermBegun(ILogger log, long epoch, int hosts, string incident);
 
     [LoggerMessage(Level = LogLevel.Critical,
-        Message = "Term {Epoch} could not store verified messages ({Error}: {Detail}); nothing was acknowledged, stepping down")]
+        Message = "Term {Epoch} could not store verified messages ({Error}: {Detail}); nothing was acknowledged, starting a fresh writer")]
     private static partial void LogStoreWriteFailed(ILogger log, long epoch, string error, string detail);
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Term {Epoch}'s monitor singleton stopped (see the errors above); stepping down")]
-    private static partial void LogSingletonStopped(ILogger log, long epoch);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A part of the node failed to stop cleanly: {Error}")]
     private static partial void LogStopFailed(ILogger log, string error);

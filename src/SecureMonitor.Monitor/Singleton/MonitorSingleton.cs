@@ -12,15 +12,20 @@ using SecureMonitor.Storage;
 
 namespace SecureMonitor.Monitor.Singleton;
 
-/// <summary>What one term's singleton is built from.</summary>
+/// <summary>What one term's singleton is built from. <see cref="Started"/> and <see cref="Stopped"/> tell
+/// the node, so it serves watchers exactly while the singleton runs here.</summary>
 public sealed record MonitorSingletonSettings(
     MonitorOptions Options,
     IMonitorStore Store,
     WriteFence Fence,
     NotificationDispatcher Notifier,
     WatcherSessions Watchers,
-    AdminFeed Feed,
-    IReadOnlyList<string> KnownHosts);
+    AdminFeed Feed)
+{
+    public Action<SingletonParts>? Started { get; init; }
+
+    public Action? Stopped { get; init; }
+}
 
 /// <summary>
 /// The one active part of the monitor cluster, alive while its node holds the lease (one term, one
@@ -38,30 +43,45 @@ public sealed record MonitorSingletonSettings(
 public sealed partial class MonitorSingleton : ReceiveActor
 {
     private readonly ILogger _log;
+    private readonly MonitorSingletonSettings _settings;
+    private readonly SingletonParts _parts;
 
     public MonitorSingleton(MonitorSingletonSettings settings)
     {
         _log = Context.Logger();
+        _settings = settings;
         var options = settings.Options;
         var correlator = Context.ActorOf(Props.Create(() =>
             new DosCorrelatorActor(options.Correlation, settings.Store, settings.Fence, settings.Notifier, options.NodeId)), "correlator");
         var hosts = Context.ActorOf(Props.Create(() =>
-            new HostsActor(settings.KnownHosts, options.Liveness, correlator, TimeSpan.FromSeconds(1))), "hosts");
+            new HostsActor(settings.Store, options.Liveness, correlator, TimeSpan.FromSeconds(1))), "hosts");
         var thresholds = Context.ActorOf(Props.Create(() =>
             new ThresholdsActor(settings.Store, settings.Fence, settings.Watchers, options.ThresholdBaseline)), "thresholds");
         Context.ActorOf(Props.Create(() => new RetentionActor(settings.Store, settings.Fence, options.AlertRetention)), "retention");
         var feed = Context.ActorOf(Props.Create(() => new AdminFeedActor(settings.Feed)), "admin-feed");
-        var parts = new SingletonParts(hosts, correlator, thresholds, feed);
+        _parts = new SingletonParts(hosts, correlator, thresholds, feed);
 
-        Receive<GetSingletonParts>(_ => Sender.Tell(parts));
+        Receive<GetSingletonParts>(_ => Sender.Tell(_parts));
+    }
+
+    protected override void PreStart()
+    {
+        LogStarted(_log, _settings.Options.NodeId, _settings.Fence.Epoch);
+        _settings.Started?.Invoke(_parts);
+    }
+
+    protected override void PostStop()
+    {
+        _settings.Stopped?.Invoke();
+        LogStopped(_log, _settings.Fence.Epoch);
     }
 
     /// <summary>
     /// Written here, for every child: a failure is restarted (each child reloads its state from the
     /// store), at most 10 times a minute, after which the child is stopped and the term goes on without
     /// it, logged by Akka. A stale fence is different: another node holds the lease and every write of
-    /// this term will be refused, so it escalates, the singleton stops (its guardian stops failed
-    /// top-level actors), and the node steps down.
+    /// this term will be refused, so it escalates: the singleton fails, and its manager starts it again
+    /// only under a lease that is still held (with the current epoch).
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), localOnlyDecider: error =>
@@ -73,6 +93,12 @@ public sealed partial class MonitorSingleton : ReceiveActor
             LogChildFailed(_log, error.GetType().Name, error.Message);
             return Directive.Restart;
         });
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Monitor singleton started on {Node} under lease epoch {Epoch}")]
+    private static partial void LogStarted(ILogger log, string node, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Monitor singleton of epoch {Epoch} stopped")]
+    private static partial void LogStopped(ILogger log, long epoch);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A part of the monitor singleton failed and restarts from the store: {Error}: {Detail}")]
     private static partial void LogChildFailed(ILogger log, string error, string detail);
