@@ -40,6 +40,7 @@ public sealed partial class StoreLease : Akka.Coordination.Lease
     private Held? _held;
     private long _retiredEpoch;
     private Action<Exception>? _leaseLost;
+    private CancellationTokenSource? _renewing;
 
     /// <summary>The constructor Akka's <see cref="LeaseProvider"/> calls.</summary>
     public StoreLease(LeaseSettings settings, ExtendedActorSystem system)
@@ -55,7 +56,7 @@ public sealed partial class StoreLease : Akka.Coordination.Lease
         extension.Claim(settings.LeaseName);
         _extension = extension;
         _store = extension.Options.Store;
-        _storeClock = extension.Options.UseStoreClock ? _store as IStoreClock : null;
+        _storeClock = extension.Options.UseStoreClock ? extension.Options.StoreClock ?? _store as IStoreClock : null;
         _time = extension.Options.Time;
         _endpoint = extension.Options.Endpoint;
         _holder = $"{settings.OwnerName}#{extension.Incarnation}";
@@ -208,6 +209,7 @@ public sealed partial class StoreLease : Akka.Coordination.Lease
                 return;
             }
             using var timeout = new CancellationTokenSource(_timing.OperationTimeout, _time);
+            Volatile.Write(ref _renewing, timeout);
             var started = _time.GetTimestamp();
             bool renewed;
             DateTimeOffset now;
@@ -237,6 +239,7 @@ public sealed partial class StoreLease : Akka.Coordination.Lease
         }
         finally
         {
+            Volatile.Write(ref _renewing, null);
             _gate.Release();
         }
     }
@@ -258,6 +261,7 @@ public sealed partial class StoreLease : Akka.Coordination.Lease
         _renewal.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _watchdog.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         Retire(held.Term.Epoch);
+        CancelRenewal();
         LogLost(_log, Settings.LeaseName, _holder, held.Term.Epoch, reason);
         _extension.Publish(null);
         if (_leaseLost is { } callback)
@@ -265,6 +269,19 @@ public sealed partial class StoreLease : Akka.Coordination.Lease
             // Off this thread: the watchdog's timer and a renewal holding the gate must not wait on Akka.
             var error = new LeaseException($"Lease '{Settings.LeaseName}' lost by {_holder} (epoch {held.Term.Epoch}): {reason}");
             _ = Task.Run(() => callback(error));
+        }
+    }
+
+    /// <summary>A renewal still waiting on the store is pointless now, and would hold up the next acquire.</summary>
+    private void CancelRenewal()
+    {
+        try
+        {
+            Volatile.Read(ref _renewing)?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // It finished meanwhile.
         }
     }
 

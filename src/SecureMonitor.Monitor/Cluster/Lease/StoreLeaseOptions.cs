@@ -31,4 +31,8 @@ public sealed record StoreLeaseOptions
     /// nodes on several machines agree on it whatever their clocks say. Off only for tests that drive time.
     /// </summary>
     public bool UseStoreClock { get; init; } = true;
+
+    /// <summary>The store's clock when <see cref="Store"/> is a wrapper that hides it (by default the store
+    /// itself, if it is an <see cref="IStoreClock"/>).</summary>
+    public IStoreClock? StoreClock { get; init; }
 }
