@@ -40,8 +40,6 @@ public sealed record MonitorOptions
 
     /// <summary>Cluster endpoints of nodes to join; none: this node forms a cluster of its own.</summary>
     public IReadOnlyList<Transport.MonitorEndpoint> SeedNodes { get; init; } = [];
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(3);
-    public TimeSpan RenewInterval { get; init; } = TimeSpan.FromMilliseconds(500);
     public HostLivenessOptions Liveness { get; init; } = new();
     public CorrelationOptions Correlation { get; init; } = new();
     public TimeSpan AlertRetention { get; init; } = TimeSpan.FromDays(30);
@@ -80,8 +78,6 @@ public sealed record MonitorOptions
         ClusterHostname = configuration.GetRequiredString("monitor:cluster:hostname"),
         ClusterPort = configuration.GetPort("monitor:cluster:port"),
         SeedNodes = ReadSeedNodes(configuration),
-        LeaseDuration = configuration.GetDuration("monitor:cluster:lease-duration", TimeSpan.FromSeconds(3)),
-        RenewInterval = configuration.GetDuration("monitor:cluster:renew-interval", TimeSpan.FromMilliseconds(500)),
         Liveness = new HostLivenessOptions
         {
             PhiUnreachable = configuration.GetPositiveInt32("monitor:liveness:phi-unreachable", 8),

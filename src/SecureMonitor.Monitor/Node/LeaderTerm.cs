@@ -24,6 +24,9 @@ namespace SecureMonitor.Monitor.Node;
 /// </summary>
 public sealed class LeaderTerm : IAsyncDisposable
 {
+    /// <summary>Longest the singleton's correlator may take to restore its state from the store.</summary>
+    private static readonly TimeSpan RestoreTimeout = TimeSpan.FromSeconds(30);
+
     private readonly Action _detach;
 
     private LeaderTerm(long epoch, CancellationToken ending, SingletonParts parts, PersistentMessageSink sink,
@@ -74,7 +77,7 @@ public sealed class LeaderTerm : IAsyncDisposable
         LeaderTermParts parts, CancellationToken cancellationToken)
     {
         var options = parts.Options;
-        var restored = await singleton.Correlator.Ask<ActiveIncident>(GetActiveIncident.Instance, options.LeaseDuration, cancellationToken);
+        var restored = await singleton.Correlator.Ask<ActiveIncident>(GetActiveIncident.Instance, RestoreTimeout, cancellationToken);
         var knownHosts = await parts.Store.ListHostsAsync(cancellationToken);
 
         var sink = new PersistentMessageSink(parts.Store, new WriteFence(epoch), singleton.Hosts, parts.Time,

@@ -9,9 +9,10 @@ namespace SecureMonitor.Monitor.Cluster.Lease;
 /// (with <c>lease-retry-interval</c> there, how often a node without the lease tries again).
 /// </summary>
 /// <remarks>
-/// <para>Timing: with the defaults below a holder renews every second and its grant runs 7 s; a holder that
-/// cannot renew gives up 1.4 s (a fifth) before that, and another node can take over once the 7 s have
-/// passed on the store's clock (the "fast" failover measured: about 7 s more than without a lease).</para>
+/// <para>Timing: as shipped in hocon/common/akka-cluster.conf (which the node reads; this copy is for tests
+/// that load the lease on its own): a holder renews every 500 ms and its grant runs 3 s; a holder that
+/// cannot renew gives up 500 ms before that, and another node can take over once the 3 s have passed on
+/// the store's clock.</para>
 /// <para>Do not also name this path in <c>split-brain-resolver.lease-majority.lease-implementation</c>: the
 /// store has one lease row, which the resolver's lease (held by the cluster leader, not necessarily the
 /// singleton's node) would fight over with the singleton's; <see cref="StoreLeaseExtension"/> refuses a
@@ -20,7 +21,7 @@ namespace SecureMonitor.Monitor.Cluster.Lease;
 public static class StoreLeaseConfig
 {
     /// <summary>Where the cluster code puts <see cref="Section"/> (absolute config path).</summary>
-    public const string Path = "securemonitor.store-lease";
+    public const string Path = "akka.coordination.securemonitor-store-lease";
 
     /// <summary>
     /// The lease's section. <c>heartbeat-timeout</c>: how long a grant or renewal runs (on the store's clock).
@@ -32,10 +33,10 @@ public static class StoreLeaseConfig
     /// </summary>
     public const string Section = """
         lease-class = "SecureMonitor.Monitor.Cluster.Lease.StoreLease, SecureMonitor.Monitor"
-        heartbeat-timeout = 7s
-        heartbeat-interval = 1s
-        lease-operation-timeout = 2s
-        step-down-margin = 1400ms
+        heartbeat-timeout = 3s
+        heartbeat-interval = 500ms
+        lease-operation-timeout = 1s
+        step-down-margin = 500ms
         """;
 
     /// <summary><see cref="Section"/> at <see cref="Path"/>, and the singleton using it.</summary>
