@@ -59,6 +59,8 @@ public sealed class MonitorPeerCertificateValidator
     public string? RefusalReason(X509Certificate2 certificate)
     {
         var now = _time.GetUtcNow().UtcDateTime;
+        if (certificate.Extensions.OfType<X509BasicConstraintsExtension>().Any(e => e.CertificateAuthority))
+            return "a CA certificate is not a node certificate";
         using (var chain = new X509Chain())
         {
             chain.ChainPolicy = new X509ChainPolicy
@@ -81,8 +83,6 @@ public sealed class MonitorPeerCertificateValidator
                 return "not issued directly by the project CA";
         }
 
-        if (certificate.Extensions.OfType<X509BasicConstraintsExtension>().Any(e => e.CertificateAuthority))
-            return "a CA certificate is not a node certificate";
         // A node is TLS client and server at once (it dials and is dialled), so it needs both purposes.
         if (!HasUsage(certificate, ServerAuthOid) || !HasUsage(certificate, ClientAuthOid))
             return "missing serverAuth or clientAuth extended key usage";
