@@ -38,8 +38,8 @@ public sealed class ResultRenderer(IAnsiConsole console, TimeZoneInfo zone)
                 ("connected watchers", "connectedWatchers"), ("tail subscribers", "tailSubscribers"), ("you", "caller"));
                 Table(root["rejections"], "Refusals", ("Host", "host"), ("Reason", "reason"), ("Count", "count"));
                 break;
-            case "cluster.members": Table(root["members"], null, ("Node", "node"), ("Endpoint", "endpoint"), ("Leader", "leader"), ("This node", "self"),
-                ("Joined", "joinedAt"), ("Heartbeat", "heartbeatAt"));
+            case "cluster.members": Table(root["members"], null, ("Node", "node"), ("Endpoint", "endpoint"), ("Status", "status"),
+                ("Reachable", "reachable"), ("Singleton", "singleton"), ("Lease", "leader"), ("This node", "self"), ("Cluster address", "clusterAddress"));
                 break;
             case "cluster.leader": Fields(root, ("leader", "leaderNode"), ("leader endpoint", "leaderEndpoint"), ("epoch", "epoch"),
                 ("answered by", "answeredBy"), ("answered by the leader", "answeredByLeader"));

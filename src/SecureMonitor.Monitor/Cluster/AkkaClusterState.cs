@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Cluster;
-using SecureMonitor.Monitor.Sessions;
 
 namespace SecureMonitor.Monitor.Cluster;
 
@@ -10,7 +9,7 @@ namespace SecureMonitor.Monitor.Cluster;
 /// watchers are sent. <see cref="IsLeader"/> is true only while this node runs a term (the singleton
 /// started here, under the lease).
 /// </summary>
-public sealed class AkkaClusterState(ActorSystem system, string nodeId, string edgeEndpoint, Func<long?> termEpoch) : IClusterState, ISessionRouting
+public sealed class AkkaClusterState(ActorSystem system, string nodeId, string edgeEndpoint, Func<long?> termEpoch) : IClusterState
 {
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(system);
 

@@ -1,9 +1,9 @@
 namespace SecureMonitor.Monitor.Cluster;
 
 /// <summary>
-/// This node's view of the cluster: whether it holds the leader lease, and if not, who does. Read by
-/// sessions (followers answer "not leader; try X") and admin commands (reads are served anywhere,
-/// changes only by the leader). The view may lag the store by up to one renewal interval.
+/// This node's view of the cluster: whether the monitor singleton runs here (under the lease), and if
+/// not, where. Read by sessions (followers answer "not leader; try X") and admin commands (reads are
+/// served anywhere, changes only by the leader). It follows Akka's cluster state (gossip).
 /// </summary>
 public interface IClusterState
 {
@@ -22,4 +22,7 @@ public interface IClusterState
 
     /// <summary>The leader's endpoint (host:port), or null when no node holds the lease.</summary>
     string? LeaderEndpoint { get; }
+
+    /// <summary>The cluster's members as this node sees them.</summary>
+    IReadOnlyList<ClusterMemberView> Members { get; }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Akka.Actor;
 using Akka.Cluster.Tools.Singleton;
 using SecureMonitor.Monitor.Cluster.Lease;
+using SecureMonitor.Monitor.Cluster.Remoting;
 using SecureMonitor.Monitor.Singleton;
 using SecureMonitor.ActorSystems;
 using SecureMonitor.Monitor.Admin.Feed;
@@ -196,8 +197,11 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
     private void StartCluster(MonitorOptions options, MonitorIdentity identity, FileKeyring keyring, IMonitorStore store, TimeProvider time,
         ILoggerFactory loggers, MonitorNodeHooks hooks, AdminFeed feed, string advertised)
     {
-        var nodeConfig = MonitorClusterConfig.For(options, advertised);
-        var tls = ClusterTransportSecurity.Setup(identity, keyring);
+        // Between monitor nodes: mutual TLS pinned to our CA, and only allow-listed types on the wire.
+        var nodeConfig = MonitorClusterConfig.For(options, advertised)
+            .WithFallback(RemotingTls.Config)
+            .WithFallback(MonitorClusterSerialization.Config());
+        var tls = RemotingTls.Setup(identity.Certificate, identity.CaCertificate, time: time);
         System = NodeActorSystem.Create(MonitorClusterConfig.SystemName, options.Configuration, loggers,
             hooks.ActorSystemConfig is { } testing ? testing.WithFallback(nodeConfig) : nodeConfig,
             [AkkaConfig.Common, AkkaConfig.Cluster], tls);
@@ -209,7 +213,14 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
             await _termChanges;
         });
         ClusterAddress = Akka.Cluster.Cluster.Get(system).SelfAddress;
-        StoreLeaseExtension.Register(system, new StoreLeaseOptions { Store = store, Endpoint = advertised, Time = time });
+        // The lease judges expiry on real time (the store's clock where it has one), whatever clock a test
+        // gives the rest of the node; its owner is this incarnation, so a restarted node waits for its old lease.
+        StoreLeaseExtension.Register(system, new StoreLeaseOptions
+        {
+            Store = store,
+            Endpoint = advertised,
+            Incarnation = Akka.Cluster.Cluster.Get(system).SelfUniqueAddress.Uid,
+        });
         Cluster = new AkkaClusterState(system, options.NodeId, advertised, () => _term?.Epoch);
 
         var manager = ClusterSingletonManagerSettings.Create(system).WithRole(MonitorClusterRoles.Monitor);

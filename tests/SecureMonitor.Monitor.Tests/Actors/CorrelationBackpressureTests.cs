@@ -25,10 +25,11 @@ public sealed class CorrelationBackpressureTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Every_stored_alert_reaches_a_correlator_that_is_held_up_and_each_batch_is_answered_only_after_it()
     {
+        await using var store = await TemporaryStore.CreateAsync();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var seen = new List<ObservedAlert>();
         var correlator = Sys.ActorOf(Props.Create(() => new GatedCorrelator(gate.Task, seen)), "correlator");
-        var hosts = Sys.ActorOf(Props.Create(() => new HostsActor(Array.Empty<string>(), new HostLivenessOptions(), correlator, TimeSpan.FromSeconds(1))), "hosts");
+        var hosts = Sys.ActorOf(Props.Create(() => new HostsActor(store.Store, new HostLivenessOptions(), correlator, TimeSpan.FromSeconds(1))), "hosts");
 
         var answers = new List<Task<BatchCorrelated>>();
         try

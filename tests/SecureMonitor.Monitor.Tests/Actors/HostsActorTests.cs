@@ -22,8 +22,10 @@ public sealed class HostsActorTests() : Akka.TestKit.Xunit2.TestKit(VirtualTime.
     [Fact]
     public async Task Known_and_new_hosts_get_one_host_actor_each_whose_liveness_the_hosts_actor_reports_until_silence_makes_them_down()
     {
+        await using var store = await TemporaryStore.CreateAsync();
+        await store.KnowHostAsync("web-01", Clock.Now - TimeSpan.FromDays(1)); // known from an earlier term
         var correlator = CreateTestProbe("correlator");
-        var hosts = Sys.ActorOf(Props.Create(() => new HostsActor(new[] { "web-01" }, Liveness, correlator.Ref, Second)), "hosts");
+        var hosts = Sys.ActorOf(Props.Create(() => new HostsActor(store.Store, Liveness, correlator.Ref, Second)), "hosts");
         var known = Assert.Single((await StatesAsync(hosts)).Hosts);
         Assert.Equal(new HostState("web-01", HostLivenessState.Unknown, null), known);
 
@@ -56,10 +58,11 @@ public sealed class HostsActorTests() : Akka.TestKit.Xunit2.TestKit(VirtualTime.
     }
 
     [Fact]
-    public void A_batch_of_several_hosts_is_answered_only_once_the_correlator_has_taken_every_hosts_alerts()
+    public async Task A_batch_of_several_hosts_is_answered_only_once_the_correlator_has_taken_every_hosts_alerts()
     {
+        await using var store = await TemporaryStore.CreateAsync();
         var correlator = CreateTestProbe("correlator");
-        var hosts = Sys.ActorOf(Props.Create(() => new HostsActor(Array.Empty<string>(), Liveness, correlator.Ref, Second)), "hosts");
+        var hosts = Sys.ActorOf(Props.Create(() => new HostsActor(store.Store, Liveness, correlator.Ref, Second)), "hosts");
         hosts.Tell(new StoredBatch([Alert("web-01", 1), Alert("web-02", 1), Alert("web-01", 2), Alert("web-03", 1)]));
 
         var taken = new[] { correlator.ExpectMsg<ObservedAlerts>(Bound), correlator.ExpectMsg<ObservedAlerts>(Bound), correlator.ExpectMsg<ObservedAlerts>(Bound) };

@@ -133,10 +133,6 @@ public sealed class MonitorHarness : IAsyncDisposable
             TamperThreshold = options.TamperThreshold,
             TamperWindow = options.TamperWindow,
             Correlation = options.Correlation,
-            // On virtual time a test jumps minutes at once, faster than renewals can keep up: the
-            // lease then lasts as long as any test does. Lease behaviour has tests of its own.
-            LeaseDuration = options.Time == TimeProvider.System ? TimeSpan.FromSeconds(3) : TimeSpan.FromDays(1),
-            RenewInterval = options.Time == TimeProvider.System ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromHours(1),
             ThresholdBaseline = options.ThresholdBaseline,
             Liveness = options.Liveness,
             HostMessagesPerSecond = options.HostMessagesPerSecond,

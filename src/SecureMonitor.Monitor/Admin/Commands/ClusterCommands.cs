@@ -3,43 +3,32 @@ using SecureMonitor.Transport;
 
 namespace SecureMonitor.Monitor.Admin.Commands;
 
-/// <summary><c>cluster members</c>: the nodes registered in the store, which one holds the lease, which one answered.</summary>
+/// <summary><c>cluster members</c>: Akka's view of the members (status, reachability, where the singleton
+/// runs), and which one holds the store's lease.</summary>
 public sealed class ClusterMembersCommand(AdminContext context) : AdminCommand(context, "cluster.members", readOnly: true, leaderOnly: false)
 {
     public override async ValueTask<AdminOutput> ExecuteAsync(ConnectionIdentity caller, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         AdminArguments.Parse(arguments, "cluster members", (0, 0));
-        var members = await Context.Store.ListMembersAsync(cancellationToken);
         var lease = await Context.Store.ReadLeaseAsync(cancellationToken);
-        var now = Context.Time.GetUtcNow();
-        var self = Context.Cluster.NodeId;
-        var rows = AdminJson.Array(members, member => new JsonObject
+        var held = lease.IsHeldAt(Context.Time.GetUtcNow());
+        var rows = AdminJson.Array(Context.Cluster.Members, member => new JsonObject
         {
             ["node"] = member.NodeId,
-            ["endpoint"] = member.Endpoint,
-            ["joinedAt"] = AdminJson.Time(member.JoinedAt),
-            ["heartbeatAt"] = AdminJson.Time(member.HeartbeatAt),
-            ["leader"] = lease.IsHeldAt(now) && lease.Holder == member.NodeId,
-            ["self"] = member.NodeId == self,
+            ["endpoint"] = member.EdgeEndpoint,
+            ["clusterAddress"] = member.Address,
+            ["status"] = member.Status.ToLowerInvariant(),
+            ["reachable"] = member.Reachable,
+            ["singleton"] = member.Singleton,
+            ["leader"] = held && member.EdgeEndpoint is not null && lease.Endpoint == member.EdgeEndpoint,
+            ["self"] = member.Self,
         });
-        if (members.All(member => member.NodeId != self))
-        {
-            // Membership registration comes with the cluster; until a node registers, show the one that answered.
-            rows.Add(new JsonObject
-            {
-                ["node"] = self,
-                ["endpoint"] = Context.Cluster.Endpoint,
-                ["joinedAt"] = AdminJson.Time(Context.Node.StartedAt),
-                ["heartbeatAt"] = null,
-                ["leader"] = Context.Cluster.IsLeader,
-                ["self"] = true,
-            });
-        }
         return new JsonObject { ["members"] = rows };
     }
 }
 
-/// <summary><c>cluster leader</c>: the lease as stored, and this node's view of who leads.</summary>
+/// <summary><c>cluster leader</c>: where the singleton runs by cluster state, and the lease as stored
+/// (holder, epoch, expiry).</summary>
 public sealed class ClusterLeaderCommand(AdminContext context) : AdminCommand(context, "cluster.leader", readOnly: true, leaderOnly: false)
 {
     public override async ValueTask<AdminOutput> ExecuteAsync(ConnectionIdentity caller, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
