@@ -122,7 +122,7 @@ public sealed class PkiAddMonitorCommandTests(ITestOutputHelper output) : IDispo
         var port = LoopbackPort.Free();
 
         await using var monitor = SecureMonitorProcess.Start(["monitor", "--pki", Pki, "--identity", identityDirectory, "--node-id", "node-2",
-            "--listen", $"127.0.0.1:{port}", "--data", Path.Combine(_directory, "data")]);
+            "--listen", $"127.0.0.1:{port}", "--cluster-port", "0", "--data", Path.Combine(_directory, "data")]);
         try
         {
             await monitor.WaitForLinesAsync(line => line.Contains("listening on", StringComparison.Ordinal), 1, "the node listening", Bound);

@@ -26,6 +26,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
     private readonly string _work = Directory.CreateTempSubdirectory("sm-failover-").FullName;
     private readonly List<SecureMonitorProcess> _monitors = [];
+    private readonly List<int> _clusterPorts = [];
     private readonly List<SecureMonitorProcess> _watchers = [];
     private PkiFixture _pki = null!;
     private PostgresServer? _postgres;
@@ -64,8 +65,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         {
             await StartMonitorAsync(index, endpoints[index], connection);
         }
-        // Usually the first one, at start; on a busy machine a later round's winner.
-        static bool Leads(SecureMonitorProcess monitor) => monitor.CountLines(line => line.Contains("is the leader (epoch 1)", StringComparison.Ordinal)) == 1;
+        // The singleton runs on the oldest node: the first one, which started the cluster.
+        static bool Leads(SecureMonitorProcess monitor) => monitor.CountLines(line => line.Contains("under lease epoch 1", StringComparison.Ordinal)) == 1;
         await Eventually.WaitUntilAsync(() => _monitors.Any(Leads), () => "no monitor took the lease of the fresh store");
         var leader = Assert.Single(_monitors, Leads);
         await StartWatchersAsync(endpoints);
@@ -97,7 +98,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         var endpoints = new[] { $"127.0.0.1:{LoopbackPort.Free()}", $"127.0.0.1:{LoopbackPort.Free()}" };
         var leader = await StartMonitorAsync(0, endpoints[0], viaProxy);
         // On a busy machine its first bid may miss its deadline; it then leads from the next round.
-        await leader.WaitForLinesAsync(line => line.Contains("is the leader (epoch 1)", StringComparison.Ordinal), 1, "the first monitor to lead");
+        await leader.WaitForLinesAsync(line => line.Contains("under lease epoch 1", StringComparison.Ordinal), 1, "the first monitor to run the singleton");
         var follower = await StartMonitorAsync(1, endpoints[1], direct);
         await StartWatchersAsync(endpoints);
         await using var store = await OpenStoreAsync(direct);
@@ -114,11 +115,10 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }
         await WaitForStoredAsync(store, Flips);
 
-        // Whichever comes first: the watchdog (no renewal in time) or a write the store failed.
-        await leader.WaitForLinesAsync(line => line.Contains("stops accepting watcher traffic now", StringComparison.Ordinal)
-            || line.Contains("stepped down from epoch 1", StringComparison.Ordinal), 1,
-            "the leader to stop accepting when it could not renew or could not write");
-        await follower.WaitForLinesAsync(line => line.Contains("is the leader (epoch 2)", StringComparison.Ordinal), 1, "the follower to take over");
+        // Its lease lost, the cut-off node stops serving and leaves the cluster, so the other can take over.
+        await leader.WaitForLinesAsync(line => line.Contains("Leaving the cluster so another node takes over", StringComparison.Ordinal), 1,
+            "the cut-off node to leave when its lease was lost");
+        await follower.WaitForLinesAsync(line => line.Contains("under lease epoch 2", StringComparison.Ordinal), 1, "the follower to take over");
         await AssertEveryAlertOnceOneIncidentAndDisjointTermsAsync(store);
     }
 
@@ -154,9 +154,13 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     /// <summary>Starts monitor-N on <paramref name="endpoint"/>: on the shared SQLite directory, or on
-    /// PostgreSQL when a connection string is given.</summary>
+    /// PostgreSQL when a connection string is given; every node names the first one's cluster endpoint as its seed.</summary>
     private async Task<SecureMonitorProcess> StartMonitorAsync(int index, string endpoint, string? postgres)
     {
+        while (_clusterPorts.Count <= index)
+        {
+            _clusterPorts.Add(LoopbackPort.Free());
+        }
         var environment = new Dictionary<string, string>
         {
             ["SM_CORRELATION_MIN_HOSTS"] = "3",
@@ -171,10 +175,12 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
             environment["SM_STORE_POSTGRES_CONNECTION"] = postgres;
         }
         var monitor = SecureMonitorProcess.Start(
-            ["monitor", "--pki", _pki.Root, "--listen", endpoint, "--data", Path.Combine(_work, "monitor-data"), "--node-id", $"monitor-{index + 1}"],
+            ["monitor", "--pki", _pki.Root, "--listen", endpoint, "--data", Path.Combine(_work, "monitor-data"), "--node-id", $"monitor-{index + 1}",
+                "--cluster-port", _clusterPorts[index].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--seed-nodes", $"127.0.0.1:{_clusterPorts[0]}"],
             environment, _work);
         _monitors.Add(monitor);
-        await monitor.WaitForLinesAsync(line => line.Contains($"listening on {endpoint}", StringComparison.Ordinal), 1, $"monitor on {endpoint} to start");
+        await monitor.WaitForLinesAsync(line => line.Contains($"edge {endpoint}", StringComparison.Ordinal), 1, $"monitor on {endpoint} to start");
         return monitor;
     }
 

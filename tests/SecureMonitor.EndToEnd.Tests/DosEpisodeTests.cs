@@ -47,7 +47,7 @@ public sealed partial class DosEpisodeTests(ITestOutputHelper output)
             // 3. The monitor: the shipped hocon/monitor.conf, configured by environment as a container would be.
             var port = LoopbackPort.Free();
             monitor = SecureMonitorProcess.Start(
-                ["monitor", "--pki", pki, "--listen", $"127.0.0.1:{port}", "--data", Path.Combine(work, "monitor")],
+                ["monitor", "--pki", pki, "--listen", $"127.0.0.1:{port}", "--cluster-port", "0", "--data", Path.Combine(work, "monitor")],
                 new Dictionary<string, string>
                 {
                     ["SM_CORRELATION_MIN_HOSTS"] = "3",

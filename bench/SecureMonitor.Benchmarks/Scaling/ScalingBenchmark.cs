@@ -76,7 +76,7 @@ internal static class ScalingBenchmark
         var count = bundles.Count;
         var endpoint = new MonitorEndpoint("127.0.0.1", LoopbackPort.Free());
         await using var monitor = SecureMonitorProcess.Start(
-            ["monitor", "--pki", pkiRoot, "--listen", $"{endpoint.Host}:{endpoint.Port}", "--data", data, "--node-id", "scaling"],
+            ["monitor", "--pki", pkiRoot, "--listen", $"{endpoint.Host}:{endpoint.Port}", "--data", data, "--node-id", "scaling", "--cluster-port", "0"],
             new Dictionary<string, string>
             {
                 ["SM_LOG_FORMAT"] = "console",

@@ -25,9 +25,23 @@ public static class MonitorCommand
         {
             Description = "HOST:PORT that other nodes send redirected watchers to (overrides monitor.advertise; default: the listen address).",
         };
-        var command = new Command("monitor", "Run a monitor node: the TLS 1.3 mutual-auth listener that verifies watchers' sealed messages and serves admin consoles.")
+        var seedNodes = new Option<string>("--seed-nodes")
         {
-            config, pki, identity, listen, data, nodeId, advertise,
+            Description = "HOST:PORT[,HOST:PORT...] cluster endpoints of monitor nodes to join (overrides monitor.cluster.seed-nodes). " +
+                "None: this node starts a cluster of its own.",
+        };
+        var clusterPort = new Option<string>("--cluster-port")
+        {
+            Description = "Port of this node's cluster endpoint, between monitors only (overrides monitor.cluster.port; 0 picks a free one).",
+        };
+        var clusterHostname = new Option<string>("--cluster-hostname")
+        {
+            Description = "Address of this node's cluster endpoint, as the other monitors reach it (overrides monitor.cluster.hostname).",
+        };
+        var command = new Command("monitor", "Run a monitor node: the TLS 1.3 mutual-auth listener that verifies watchers' sealed messages and serves admin " +
+            "consoles, and a member of the monitor cluster (Akka.Cluster) where one node at a time runs the monitor singleton.")
+        {
+            config, pki, identity, listen, data, nodeId, advertise, seedNodes, clusterPort, clusterHostname,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -42,6 +56,9 @@ public static class MonitorCommand
                 ["monitor:data-dir"] = parse.GetValue(data)?.FullName,
                 ["monitor:listen"] = parse.GetValue(listen),
                 ["monitor:node-id"] = parse.GetValue(nodeId),
+                ["monitor:cluster:seed-nodes"] = parse.GetValue(seedNodes),
+                ["monitor:cluster:port"] = parse.GetValue(clusterPort),
+                ["monitor:cluster:hostname"] = parse.GetValue(clusterHostname),
                 // monitor.advertise defaults to the listen address in the file; a --listen flag moves it
                 // too unless the advertised address was set on its own.
                 ["monitor:advertise"] = parse.GetValue(advertise)
@@ -84,13 +101,18 @@ public static class MonitorCommand
             {
                 var output = parse.InvocationConfiguration.Output;
                 var cluster = node.Cluster;
-                var role = cluster.IsLeader ? $"leader (epoch {cluster.Epoch})"
-                    : $"follower (leader: {cluster.LeaderNodeId ?? "none yet"}{(cluster.LeaderEndpoint is { } at ? " at " + at : "")})";
-                output.WriteLine($"SecureMonitor monitor {options.NodeId}: role {role}, listening on {node.Endpoint} (TLS 1.3, mutual auth), advertised as {cluster.Endpoint}");
+                var singleton = cluster.IsLeader ? $"the singleton runs here (lease epoch {cluster.Epoch})"
+                    : $"the singleton runs on {cluster.LeaderNodeId ?? "(not known yet)"}{(cluster.LeaderEndpoint is { } at ? " at " + at : "")}";
+                output.WriteLine($"SecureMonitor monitor {options.NodeId}: role monitor; edge {node.Endpoint} (TLS 1.3, mutual auth), advertised as {cluster.Endpoint}; " +
+                    $"cluster {node.ClusterAddress} (TLS 1.2, monitors only){(options.SeedNodes.Count == 0 ? ", a cluster of its own" : $", seeds {string.Join(",", options.SeedNodes)}")}; {singleton}");
                 output.WriteLine($"  PKI {options.PkiDirectory}{(options.IdentityDirectory is { } identityDirectory ? $", identity {identityDirectory}" : "")}; store {options.Store.Describe(options.DataDirectory)}; notify {options.Notifications}. Ctrl-C stops.");
                 try
                 {
-                    await Task.Delay(Timeout.Infinite, cancellation);
+                    await node.Left.WaitAsync(cancellation);
+                    // Left the cluster (lost the store, or downed on the minority side of a split): a fresh
+                    // process rejoins; its supervisor (systemd, compose) restarts it.
+                    output.WriteLine("Left the monitor cluster; exiting so this node can be restarted.");
+                    return ExitCodes.TempFailure;
                 }
                 catch (OperationCanceledException)
                 {

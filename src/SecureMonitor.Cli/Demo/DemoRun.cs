@@ -65,7 +65,7 @@ internal static partial class DemoRun
             receiver.NotificationReceived += notification => Narrate(notification, output);
             var log = new MonitorLogObserver();
             output.WriteLine("2/5 monitor");
-            var monitor = StartNode("monitor", ["monitor", "--pki", pkiDirectory, "--listen", "127.0.0.1:0", "--data", Path.Combine(work, "monitor")],
+            var monitor = StartNode("monitor", ["monitor", "--pki", pkiDirectory, "--listen", "127.0.0.1:0", "--cluster-port", "0", "--data", Path.Combine(work, "monitor")],
                 new Dictionary<string, string>
                 {
                     ["SM_CORRELATION_MIN_HOSTS"] = Correlation.MinHosts.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -38,6 +38,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
     private readonly List<Func<ValueTask>> _stops = [];
     private readonly ILogger _log;
     private readonly Lock _termGate = new();
+    private volatile bool _stopping;
     private readonly TaskCompletionSource _firstTerm = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LeaderTermParts _termParts = null!;
     private AdminContext? _adminContext;
@@ -209,6 +210,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
         // Leaving first hands the singleton over (SIGTERM: a graceful handover, not a failover).
         OnStop(async () =>
         {
+            _stopping = true;
             await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
             await _termChanges;
         });
@@ -258,8 +260,24 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
             _firstTerm.TrySetResult();
         });
 
-    /// <summary>The singleton stopped here (handed over, lease lost, node leaving): stop serving watchers.</summary>
-    private void OnSingletonStopped(long epoch) => ChangeTerm(() => EndTermAsync(epoch));
+    /// <summary>The singleton stopped here (handed over, lease lost, node leaving): stop serving watchers. A
+    /// singleton stops on a node that stays the oldest only when its lease is gone (the store is out of
+    /// reach) or it failed beyond its limits; Akka would keep the singleton on this node and no other node
+    /// could take over, so this node leaves the cluster (its process then exits for its supervisor to
+    /// restart it, see <see cref="Left"/>).</summary>
+    private void OnSingletonStopped(long epoch) => ChangeTerm(async () =>
+    {
+        await EndTermAsync(epoch);
+        if (!_stopping && Cluster.SingletonMember is { } oldest && oldest.Address.Equals(ClusterAddress))
+        {
+            LogLeavingWithoutLease(_log, epoch);
+            await Akka.Cluster.Cluster.Get(System).LeaveAsync();
+        }
+    });
+
+    /// <summary>Completes when this node is no longer a member of the cluster (it left, or was downed by the
+    /// split-brain resolver) and its actors have stopped: the node cannot serve any more.</summary>
+    public Task Left => System.WhenTerminated;
 
     /// <summary>A term's writer could not store a batch and stores nothing more: the term cannot go on (its
     /// watchers would only be refused), so it ends and a fresh writer starts a new one beside the same
@@ -358,6 +376,10 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Term {Epoch} ended: this node no longer serves watchers")]
     private static partial void LogTermEnded(ILogger log, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Critical,
+        Message = "The monitor singleton of epoch {Epoch} stopped while this node is the oldest: its lease is lost (the store is out of reach). Leaving the cluster so another node takes over")]
+    private static partial void LogLeavingWithoutLease(ILogger log, long epoch);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A change of term failed: {Error}: {Detail}")]
     private static partial void LogTermChangeFailed(ILogger log, string error, string detail);
