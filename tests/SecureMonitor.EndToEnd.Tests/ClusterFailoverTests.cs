@@ -180,7 +180,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
                 "--seed-nodes", $"127.0.0.1:{_clusterPorts[0]}"],
             environment, _work);
         _monitors.Add(monitor);
-        await monitor.WaitForLinesAsync(line => line.Contains($"edge {endpoint}", StringComparison.Ordinal), 1, $"monitor on {endpoint} to start");
+        await monitor.WaitForLinesAsync(line => line.Contains($"listening on {endpoint}", StringComparison.Ordinal), 1, $"monitor on {endpoint} to start");
         return monitor;
     }
 

@@ -103,7 +103,7 @@ public static class MonitorCommand
                 var cluster = node.Cluster;
                 var singleton = cluster.IsLeader ? $"the singleton runs here (lease epoch {cluster.Epoch})"
                     : $"the singleton runs on {cluster.LeaderNodeId ?? "(not known yet)"}{(cluster.LeaderEndpoint is { } at ? " at " + at : "")}";
-                output.WriteLine($"SecureMonitor monitor {options.NodeId}: role monitor; edge {node.Endpoint} (TLS 1.3, mutual auth), advertised as {cluster.Endpoint}; " +
+                output.WriteLine($"SecureMonitor monitor {options.NodeId}: role monitor; listening on {node.Endpoint} (TLS 1.3, mutual auth), advertised as {cluster.Endpoint}; " +
                     $"cluster {node.ClusterAddress} (TLS 1.2, monitors only){(options.SeedNodes.Count == 0 ? ", a cluster of its own" : $", seeds {string.Join(",", options.SeedNodes)}")}; {singleton}");
                 output.WriteLine($"  PKI {options.PkiDirectory}{(options.IdentityDirectory is { } identityDirectory ? $", identity {identityDirectory}" : "")}; store {options.Store.Describe(options.DataDirectory)}; notify {options.Notifications}. Ctrl-C stops.");
                 try

@@ -35,7 +35,10 @@ public sealed class MonitorPostgresStoreTests(ITestOutputHelper output) : Monito
                 Assert.Equal(AckStatus.Accepted, (await watcher.SendAlertAsync()).Status);
             }
             firstEpoch = first.Node.Fence.Epoch;
-            Assert.Equal(("monitor-a", firstEpoch), await LeaseInDatabaseAsync(postgres, database));
+            // The holder is the node's incarnation: its cluster address and uid.
+            var (holder, epoch) = await LeaseInDatabaseAsync(postgres, database);
+            Assert.Equal(firstEpoch, epoch);
+            Assert.StartsWith(first.Node.ClusterAddress.HostPort() + "#", holder);
             Assert.Equal(1L, await CountAlertsInDatabaseAsync(postgres, database)); // acknowledged, so already committed
         } // stopping releases the lease
 
@@ -44,7 +47,9 @@ public sealed class MonitorPostgresStoreTests(ITestOutputHelper output) : Monito
 
         Assert.Equal(1UL, again.ResumedAfter); // the high-water mark came from PostgreSQL
         Assert.Equal(firstEpoch + 1, second.Node.Fence.Epoch);
-        Assert.Equal(("monitor-b", second.Node.Fence.Epoch), await LeaseInDatabaseAsync(postgres, database));
+        var (secondHolder, secondEpoch) = await LeaseInDatabaseAsync(postgres, database);
+        Assert.Equal(second.Node.Fence.Epoch, secondEpoch);
+        Assert.StartsWith(second.Node.ClusterAddress.HostPort() + "#", secondHolder);
         Assert.Single(await second.Node.Store.ListAlertsAsync(new AlertQuery()));
     }
 

@@ -18,7 +18,7 @@ public sealed class StoreWriteFailureTests(ITestOutputHelper output) : MonitorTe
     {
         ScriptedStore store = null!;
         var monitor = await StartMonitorAsync(NewPki(["web-01"]), new MonitorHarnessOptions { WrapStore = inner => store = new ScriptedStore(inner) });
-        var firstEpoch = monitor.Node.Cluster.Epoch;
+        var failedTerm = monitor.Node.Term;
         var watcher = await monitor.ConnectWatcherAsync("web-01");
         await watcher.SendAlertAsync(); // sequence 1, stored
 
@@ -44,8 +44,9 @@ public sealed class StoreWriteFailureTests(ITestOutputHelper output) : MonitorTe
         Assert.Equal([1UL], (await monitor.Node.Store.ListAlertsAsync(new AlertQuery { Host = "web-01" })).Select(alert => alert.Sequence));
         Assert.Equal(1UL, await monitor.Node.Store.GetHighWaterMarkAsync("web-01"));
 
-        await Eventually.WaitUntilAsync(() => monitor.Node.Term is { } term && term.Epoch > firstEpoch,
-            () => $"the node did not lead again after the failed write (epoch {monitor.Node.Cluster.Epoch})");
+        // A fresh writer in a new term beside the same singleton (the lease is still this node's).
+        await Eventually.WaitUntilAsync(() => monitor.Node.Term is { } term && !ReferenceEquals(term, failedTerm),
+            () => $"the node did not serve again after the failed write (epoch {monitor.Node.Cluster.Epoch})");
         await using var again = await monitor.ConnectWatcherAsync("web-01");
         Assert.Equal(1UL, again.ResumedAfter);
         Assert.Equal(2UL, TestWatcherConnection.ExpectAck(await again.SendEnvelopeAsync(second), AckStatus.Accepted).Sequence);

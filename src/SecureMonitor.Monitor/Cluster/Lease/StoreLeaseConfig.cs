@@ -9,10 +9,9 @@ namespace SecureMonitor.Monitor.Cluster.Lease;
 /// (with <c>lease-retry-interval</c> there, how often a node without the lease tries again).
 /// </summary>
 /// <remarks>
-/// <para>Timing: as shipped in hocon/common/akka-cluster.conf (which the node reads; this copy is for tests
-/// that load the lease on its own): a holder renews every 500 ms and its grant runs 3 s; a holder that
-/// cannot renew gives up 500 ms before that, and another node can take over once the 3 s have passed on
-/// the store's clock.</para>
+/// <para>Nodes read the lease's settings from hocon/common/akka-cluster.conf (3 s, renewed every 500 ms);
+/// this section, with its own slower timing, serves the lease's contract tests, which load the lease on
+/// its own.</para>
 /// <para>Do not also name this path in <c>split-brain-resolver.lease-majority.lease-implementation</c>: the
 /// store has one lease row, which the resolver's lease (held by the cluster leader, not necessarily the
 /// singleton's node) would fight over with the singleton's; <see cref="StoreLeaseExtension"/> refuses a
@@ -33,10 +32,10 @@ public static class StoreLeaseConfig
     /// </summary>
     public const string Section = """
         lease-class = "SecureMonitor.Monitor.Cluster.Lease.StoreLease, SecureMonitor.Monitor"
-        heartbeat-timeout = 3s
-        heartbeat-interval = 500ms
-        lease-operation-timeout = 1s
-        step-down-margin = 500ms
+        heartbeat-timeout = 7s
+        heartbeat-interval = 1s
+        lease-operation-timeout = 2s
+        step-down-margin = 1400ms
         """;
 
     /// <summary><see cref="Section"/> at <see cref="Path"/>, and the singleton using it.</summary>
