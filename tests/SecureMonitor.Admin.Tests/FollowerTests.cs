@@ -116,10 +116,11 @@ public sealed class FollowerTests(ITestOutputHelper output) : AdminTestBase(outp
         var pki = NewPki(watchers: ["web-01"]);
         var data = Directory.CreateTempSubdirectory("sm-shared-store-").FullName;
         var leader = await StartMonitorAsync(pki, new MonitorHarnessOptions { NodeId = "monitor-1", DataDirectory = data });
-        var follower = await StartMonitorAsync(pki, new MonitorHarnessOptions { NodeId = "monitor-2", DataDirectory = data });
+        var follower = await StartMonitorAsync(pki, new MonitorHarnessOptions { NodeId = "monitor-2", DataDirectory = data, SeedNodes = [leader.ClusterEndpoint] });
         Assert.True(leader.Node.Cluster.IsLeader);
+        // The follower knows the singleton's node from cluster state once it has joined.
+        await Eventually.WaitUntilAsync(() => follower.Node.Cluster.LeaderNodeId == "monitor-1", () => "the follower did not join the leader's cluster");
         Assert.False(follower.Node.Cluster.IsLeader);
-        Assert.Equal("monitor-1", follower.Node.Cluster.LeaderNodeId);
 
         // A watcher that dials the follower is told where the leader is.
         await using (var watcher = await follower.ConnectWatcherAsync("web-01", hello: false))

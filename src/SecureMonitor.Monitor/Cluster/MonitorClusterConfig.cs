@@ -24,8 +24,9 @@ public static class MonitorClusterConfig
             """);
     }
 
-    /// <summary>The Akka address of a seed node named by its cluster endpoint.</summary>
-    public static Address SeedAddress(MonitorEndpoint seed) => new("akka.tcp", SystemName, seed.Host, seed.Port);
+    /// <summary>The Akka address of a seed node named by its cluster endpoint, on this node's transport
+    /// (<c>akka.ssl.tcp</c> with TLS on).</summary>
+    public static Address SeedAddress(MonitorEndpoint seed, string protocol) => new(protocol, SystemName, seed.Host, seed.Port);
 
     // JSON string syntax is valid HOCON: no value of ours can break out of its quotes.
     private static string Quote(string text) => System.Text.Json.JsonSerializer.Serialize(text);

@@ -182,7 +182,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
         }
         else
         {
-            Akka.Cluster.Cluster.Get(System).JoinSeedNodes(options.SeedNodes.Select(MonitorClusterConfig.SeedAddress));
+            Akka.Cluster.Cluster.Get(System).JoinSeedNodes(options.SeedNodes.Select(seed => MonitorClusterConfig.SeedAddress(seed, ClusterAddress.Protocol)));
         }
         LogStarted(_log, options.NodeId, Endpoint, ClusterAddress.ToString(), identity.Identity.Name,
             _term is { } term ? $"singleton here, epoch {term.Epoch}" : $"singleton on {Cluster.LeaderNodeId ?? "(not yet known)"}",

@@ -60,6 +60,10 @@ public sealed record MonitorHarnessOptions
     /// follower); null: the node leads alone.</summary>
     public IClusterState? ClusterState { get; init; }
 
+    /// <summary>Cluster endpoints of nodes to join (another harness's <see cref="MonitorHarness.ClusterEndpoint"/>);
+    /// none: the node forms a cluster of its own.</summary>
+    public IReadOnlyList<MonitorEndpoint> SeedNodes { get; init; } = [];
+
     /// <summary>Wraps the node's store, e.g. to make a write fail.</summary>
     public Func<SecureMonitor.Storage.IMonitorStore, SecureMonitor.Storage.IMonitorStore>? WrapStore { get; init; }
 
@@ -104,6 +108,9 @@ public sealed class MonitorHarness : IAsyncDisposable
     /// <summary>Where clients dial: <c>127.0.0.1:&lt;port&gt;</c>, a name the monitor certificate carries.</summary>
     public MonitorEndpoint Endpoint => new("127.0.0.1", Node.Endpoint.Port);
 
+    /// <summary>The node's cluster endpoint, for another node to name as its seed.</summary>
+    public MonitorEndpoint ClusterEndpoint => new(Node.ClusterAddress.Host!, Node.ClusterAddress.Port!.Value);
+
     public IPEndPoint IPEndPoint => new(IPAddress.Loopback, Node.Endpoint.Port);
 
     public RejectionCounters Rejections => Node.Rejections;
@@ -133,6 +140,7 @@ public sealed class MonitorHarness : IAsyncDisposable
             TamperThreshold = options.TamperThreshold,
             TamperWindow = options.TamperWindow,
             Correlation = options.Correlation,
+            SeedNodes = options.SeedNodes,
             ThresholdBaseline = options.ThresholdBaseline,
             Liveness = options.Liveness,
             HostMessagesPerSecond = options.HostMessagesPerSecond,
@@ -150,7 +158,7 @@ public sealed class MonitorHarness : IAsyncDisposable
                 ClusterState = options.ClusterState,
                 WrapStore = options.WrapStore,
             });
-            if (options.DataDirectory is null)
+            if (options.DataDirectory is null && options.SeedNodes.Count == 0)
             {
                 // A fresh store: this node is the only bidder, but on a busy machine its first bid may
                 // miss its deadline and win at the next round.
@@ -169,7 +177,7 @@ public sealed class MonitorHarness : IAsyncDisposable
         }
         catch
         {
-            if (options.DataDirectory is null)
+            if (options.DataDirectory is null && options.SeedNodes.Count == 0)
             {
                 Directory.Delete(dataDirectory, recursive: true);
             }

@@ -73,5 +73,11 @@ public sealed class SecureMonitorProcess : IAsyncDisposable
     /// <summary>kill -9: the process gets no chance to flush, close or acknowledge anything.</summary>
     public Task KillHardAsync() => _process.KillAsync(TimeSpan.FromSeconds(15));
 
+    /// <summary>SIGTERM, as a service manager stops it; SIGKILL if it has not exited after <paramref name="grace"/>.</summary>
+    public Task StopAsync(TimeSpan grace) => _process.StopAsync(grace);
+
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

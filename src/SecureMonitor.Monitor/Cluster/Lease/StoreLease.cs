@@ -320,13 +320,13 @@ public sealed partial class StoreLease : Akka.Coordination.Lease
     /// <summary>A term held, and when (on this node's timer) it must be given up.</summary>
     private sealed record Held(StoreLeaseTerm Term, long Deadline);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {Lease}: {Holder} holds epoch {Epoch} until {ExpiresAt:O} (store time)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lease {Lease}: {Holder} holds epoch {Epoch} until {ExpiresAt:O} (store time)")]
     private static partial void LogAcquired(ILogger log, string lease, string holder, long epoch, DateTimeOffset expiresAt);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Lease {Lease}: {Holder} refused, another holder's lease is unexpired")]
     private static partial void LogRefused(ILogger log, string lease, string holder);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {Lease}: {Holder} released epoch {Epoch}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lease {Lease}: {Holder} released epoch {Epoch}")]
     private static partial void LogReleased(ILogger log, string lease, string holder, long epoch);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Lease {Lease}: {Holder} lost epoch {Epoch}: {Reason}")]
