@@ -24,6 +24,7 @@ public sealed class SimulateCommandTests : IDisposable
               liveness { down-after = 3s }
               limits { host-alerts-per-second = {{hostMessagesPerSecond}} }
               security { tamper-threshold = 3, tamper-window = 60s }
+              cluster { hostname = "127.0.0.1", port = 0 }
             }
             """);
         return file;
