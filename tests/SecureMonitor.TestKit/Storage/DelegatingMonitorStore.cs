@@ -12,9 +12,9 @@ public class DelegatingMonitorStore(IMonitorStore inner) : IMonitorStore
 
     public Task<MigrationResult> MigrateAsync(CancellationToken ct = default) => Inner.MigrateAsync(ct);
     public Task<int> GetSchemaVersionAsync(CancellationToken ct = default) => Inner.GetSchemaVersionAsync(ct);
-    public Task<LeaseGrant?> TryAcquireLeaseAsync(string nodeId, string endpoint, TimeSpan duration, DateTimeOffset now, CancellationToken ct = default) =>
+    public virtual Task<LeaseGrant?> TryAcquireLeaseAsync(string nodeId, string endpoint, TimeSpan duration, DateTimeOffset now, CancellationToken ct = default) =>
         Inner.TryAcquireLeaseAsync(nodeId, endpoint, duration, now, ct);
-    public Task<bool> RenewLeaseAsync(string nodeId, long epoch, TimeSpan duration, DateTimeOffset now, CancellationToken ct = default) =>
+    public virtual Task<bool> RenewLeaseAsync(string nodeId, long epoch, TimeSpan duration, DateTimeOffset now, CancellationToken ct = default) =>
         Inner.RenewLeaseAsync(nodeId, epoch, duration, now, ct);
     public Task<LeaseState> ReadLeaseAsync(CancellationToken ct = default) => Inner.ReadLeaseAsync(ct);
     public Task<bool> ReleaseLeaseAsync(string nodeId, long epoch, CancellationToken ct = default) => Inner.ReleaseLeaseAsync(nodeId, epoch, ct);
