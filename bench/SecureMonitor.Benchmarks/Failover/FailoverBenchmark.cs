@@ -22,6 +22,9 @@ public static class FailoverBenchmark
 {
     private static readonly string[] Hosts = ["web-01", "web-02", "web-03"];
 
+    /// <summary>How long membership gets to settle after a stopped node rejoins, before the next round.</summary>
+    private static readonly TimeSpan SettleAfterRejoin = TimeSpan.FromSeconds(5);
+
     public static async Task<int> RunAsync(string[] args)
     {
         var kills = Option(args, "--kills", 10);
@@ -73,7 +76,23 @@ public static class FailoverBenchmark
                 var clock = Stopwatch.StartNew();
                 await stop(monitors[holderIndex]);
                 await load.FlipAsync(watchers);
-                await WaitForStoredAsync(store, load.Flips, TimeSpan.FromSeconds(90));
+                try
+                {
+                    await WaitForStoredAsync(store, load.Flips, TimeSpan.FromSeconds(90));
+                }
+                catch (TimeoutException)
+                {
+                    // What each process last said, so a failed round can be understood.
+                    foreach (var (process, name) in monitors.Select((m, i) => (m, $"monitor-{i + 1}")).Concat(watchers.Select((w, i) => (w, Hosts[i]))))
+                    {
+                        Console.Error.WriteLine($"--- {name} ---");
+                        foreach (var line in process.Lines.Where(l => !l.Contains("atcher:") && !l.Contains("spooled") && !l.Contains("not the leader")).TakeLast(60))
+                        {
+                            Console.Error.WriteLine(line.Length > 900 ? line[..900] : line);
+                        }
+                    }
+                    throw;
+                }
                 var elapsed = clock.Elapsed;
                 var next = await store.ReadLeaseAsync();
                 Console.WriteLine($"{kind} {round}: stopped monitor-{holderIndex + 1} (epoch {lease.Epoch}); epoch {next.Epoch} stored the next alerts after {elapsed.TotalSeconds:0.00} s");
@@ -89,6 +108,9 @@ public static class FailoverBenchmark
                 }
                 await monitors[holderIndex].DisposeAsync();
                 monitors[holderIndex] = await StartMonitorAsync(pki, endpoints[holderIndex], clusterPorts[holderIndex], seeds, data, holderIndex, work);
+                // Let membership settle after the rejoin (gossip, the resolver's stable-after) before the next
+                // node is stopped: in production nodes are not stopped back to back within seconds.
+                await Task.Delay(SettleAfterRejoin);
                 return elapsed;
             }
 
@@ -156,6 +178,10 @@ public static class FailoverBenchmark
                 "--cluster-port", clusterPort.ToString(CultureInfo.InvariantCulture), "--seed-nodes", seeds],
             new Dictionary<string, string> { ["SM_LOG_FORMAT"] = "console" }, work);
         await monitor.WaitForLinesAsync(line => line.Contains($"listening on {endpoint}", StringComparison.Ordinal), 1, $"monitor on {endpoint} to start");
+        // A member of the cluster (the first node forms it; the others are welcomed), so a round never
+        // stops a node before the others could take over from it.
+        await monitor.WaitForLinesAsync(line => line.Contains("Welcome from", StringComparison.Ordinal) || line.Contains("is JOINING itself", StringComparison.Ordinal),
+            1, $"monitor on {endpoint} to join the cluster", TimeSpan.FromSeconds(60));
         return monitor;
     }
 
