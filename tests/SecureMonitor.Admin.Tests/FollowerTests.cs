@@ -111,7 +111,7 @@ public sealed class FollowerTests(ITestOutputHelper output) : AdminTestBase(outp
     }
 
     [Fact]
-    public async Task A_real_follower_on_the_same_store_redirects_watchers_and_relays_changes_to_the_leader()
+    public async Task A_real_follower_redirects_watchers_and_forwards_changes_to_the_singleton_through_the_cluster_answering_on_the_same_connection()
     {
         var pki = NewPki(watchers: ["web-01"]);
         var data = Directory.CreateTempSubdirectory("sm-shared-store-").FullName;
@@ -132,12 +132,15 @@ public sealed class FollowerTests(ITestOutputHelper output) : AdminTestBase(outp
 
         var result = await Client(pki, PkiDirectory.DefaultAdminName, follower).RunAsync("thresholds.set", ["all", "cpu.total.warn=70"], CancellationToken.None);
 
+        // Answered by the follower on the console's own connection: no redirect.
         Assert.True(result.Reply.Ok, result.Reply.Error);
-        Assert.Equal((follower.Endpoint, leader.Endpoint), (result.Redirect?.From, result.Redirect?.To));
+        Assert.Null(result.Redirect);
         var stored = Assert.Single(await follower.Node.Store.ListThresholdSettingsAsync()); // one store: the follower reads what the leader wrote
         Assert.Equal(["cpu.total.warn=70"], stored.Settings);
-        var audit = await leader.Node.Store.ListAuditAsync(null, 10);
-        Assert.Equal([(true, (long?)leader.Node.Fence.Epoch), (false, null)], audit.Select(entry => (entry.Record.Success, entry.Epoch)));
+        // Both nodes audit their part: the singleton's node ran it under its fence, the follower forwarded it.
+        var audit = await leader.Node.Store.ListAuditAsync(null, 10); // newest first
+        Assert.Equal([(true, null), (true, (long?)leader.Node.Fence.Epoch)], audit.Select(entry => (entry.Record.Success, entry.Epoch)));
+        Assert.StartsWith("forwarded to monitor-1: ok", audit[0].Record.Result);
     }
 
     [Fact]

@@ -59,6 +59,21 @@ public sealed partial class AdminCommandHandler
         if (command.LeaderOnly && _context is { Cluster.IsLeader: false } context)
         {
             var cluster = context.Cluster;
+            // A change (not a live stream, which must come from the singleton's node itself) goes to the
+            // singleton through the cluster and is answered here; with no singleton known yet, the console is
+            // told where to go.
+            if (context.Forwarder is { } forwarder && command.Forwardable && cluster.LeaderEndpoint is not null)
+            {
+                try
+                {
+                    return await forwarder.ForwardAsync(caller, name, arguments, cancellationToken);
+                }
+                catch (AskTimeoutException)
+                {
+                    return AdminCommandResult.Failed($"the monitor singleton (on {cluster.LeaderNodeId}) did not answer in time; " +
+                        "the command may or may not have taken effect: check before repeating it");
+                }
+            }
             return cluster.LeaderEndpoint is { } leader
                 ? AdminCommandResult.NotLeader($"this node ({cluster.NodeId}) is a follower; '{name}' runs on the leader {cluster.LeaderNodeId} at {leader}",
                     leader, cluster.LeaderNodeId ?? "")

@@ -61,6 +61,10 @@ public sealed class AdminContext
     /// <summary>Alerts and incident changes as they happen, for <c>tail</c>.</summary>
     public AdminFeed Feed { get; }
 
+    /// <summary>Sends leader-only commands to the singleton's node; null where the node's cluster view is a
+    /// stand-in (tests), which redirects consoles instead.</summary>
+    public Forwarding.AdminForwarder? Forwarder { get; set; }
+
     /// <summary>The leader-only parts; null until this node leads.</summary>
     public AdminLeaderServices? Leader { get; private set; }
 

@@ -5,8 +5,9 @@ namespace SecureMonitor.Monitor.Admin;
 
 /// <summary>
 /// One operator command served by the monitor. Read-only commands are open to viewer certificates;
-/// every other command needs the admin role. A <see cref="LeaderOnly"/> command runs on the leader
-/// only: a follower refuses it with the leader's endpoint and the console sends it there.
+/// every other command needs the admin role. A <see cref="LeaderOnly"/> command runs on the singleton's
+/// node only: a follower forwards it there through the cluster (or, for a live stream, tells the console
+/// where to go).
 /// </summary>
 public interface IAdminCommand
 {
@@ -17,6 +18,9 @@ public interface IAdminCommand
 
     /// <summary>Changes, and reads of state only the leader has (the live feed), run on the leader.</summary>
     bool LeaderOnly { get; }
+
+    /// <summary>A follower may forward it to the singleton's node and answer itself (not a live stream).</summary>
+    bool Forwardable { get; }
 
     ValueTask<AdminOutput> ExecuteAsync(ConnectionIdentity caller, IReadOnlyList<string> arguments, CancellationToken cancellationToken);
 }

@@ -8,6 +8,7 @@ using SecureMonitor.Monitor.Singleton;
 using SecureMonitor.ActorSystems;
 using SecureMonitor.Monitor.Admin.Feed;
 using SecureMonitor.Monitor.Admin;
+using SecureMonitor.Monitor.Admin.Forwarding;
 using SecureMonitor.Monitor.Cluster;
 using SecureMonitor.Monitor.Hosts;
 using SecureMonitor.Monitor.Incidents;
@@ -161,6 +162,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
         var info = new MonitorNodeInfo(options.NodeId, advertised, typeof(MonitorNode).Assembly.GetName().Version?.ToString(3) ?? "?", startedAt);
         // Tests may show the admin commands another view of the cluster (a follower's).
         _adminContext = AdminContext.Create(hooks.ClusterState ?? Cluster, options, store, keyring, info, Rejections, feed, time, loggers);
+        _adminContext.Forwarder = hooks.ClusterState is null ? new AdminForwarder(SingletonProxy) : null;
         Admin = _adminContext.CreateHandler();
         if (_term is { } early)
         {
@@ -199,6 +201,8 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
         ILoggerFactory loggers, MonitorNodeHooks hooks, AdminFeed feed, string advertised)
     {
         // Between monitor nodes: mutual TLS pinned to our CA, and only allow-listed types on the wire.
+        MonitorClusterSerialization.Allow<ForwardedAdminCommand>();
+        MonitorClusterSerialization.Allow<ForwardedAdminReply>();
         var nodeConfig = MonitorClusterConfig.For(options, advertised)
             .WithFallback(RemotingTls.Config)
             .WithFallback(MonitorClusterSerialization.Config());
@@ -235,6 +239,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
             {
                 Started = parts => OnSingletonStarted(lease.Epoch, parts, watchers),
                 Stopped = () => OnSingletonStopped(lease.Epoch),
+                AdminHandler = () => Admin,
             };
         });
         system.ActorOf(ClusterSingletonManager.Props(Props.CreateBy(singleton), PoisonPill.Instance, manager), "monitor");

@@ -24,6 +24,9 @@ public sealed record MonitorSingletonSettings(
 {
     public Action<SingletonParts>? Started { get; init; }
 
+    /// <summary>This node's admin command handler, for commands followers forward to the singleton.</summary>
+    public Func<Admin.AdminCommandHandler>? AdminHandler { get; init; }
+
     public Action? Stopped { get; init; }
 }
 
@@ -37,7 +40,8 @@ public sealed record MonitorSingletonSettings(
 ///   ├─ correlator    DosCorrelatorActor ─► incidents IncidentsActor (store, then notify)
 ///   ├─ thresholds    ThresholdsActor (settings, pushes, acknowledgements)
 ///   ├─ retention     RetentionActor (hourly pruning)
-///   └─ admin-feed    AdminFeedActor (live feed of the consoles)
+///   ├─ admin-feed    AdminFeedActor (live feed of the consoles)
+///   └─ admin         AdminForwardActor (commands followers forward)
 /// </code>
 /// </summary>
 public sealed partial class MonitorSingleton : ReceiveActor
@@ -59,9 +63,14 @@ public sealed partial class MonitorSingleton : ReceiveActor
             new ThresholdsActor(settings.Store, settings.Fence, settings.Watchers, options.ThresholdBaseline)), "thresholds");
         Context.ActorOf(Props.Create(() => new RetentionActor(settings.Store, settings.Fence, options.AlertRetention)), "retention");
         var feed = Context.ActorOf(Props.Create(() => new AdminFeedActor(settings.Feed)), "admin-feed");
+        var admin = settings.AdminHandler is { } handler
+            ? Context.ActorOf(Props.Create(() => new Admin.Forwarding.AdminForwardActor(handler, options.NodeId)), "admin")
+            : ActorRefs.Nobody;
         _parts = new SingletonParts(hosts, correlator, thresholds, feed);
 
         Receive<GetSingletonParts>(_ => Sender.Tell(_parts));
+        // Followers reach the singleton through the proxy; admin commands go on to its admin child.
+        Receive<Admin.Forwarding.ForwardedAdminCommand>(forwarded => admin.Forward(forwarded));
     }
 
     protected override void PreStart()

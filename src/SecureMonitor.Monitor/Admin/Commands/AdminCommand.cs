@@ -16,6 +16,8 @@ public abstract class AdminCommand(AdminContext context, string name, bool readO
 
     public bool LeaderOnly => leaderOnly;
 
+    public virtual bool Forwardable => true;
+
     public abstract ValueTask<AdminOutput> ExecuteAsync(ConnectionIdentity caller, IReadOnlyList<string> arguments, CancellationToken cancellationToken);
 
     /// <summary>A host id as the PKI names hosts; anything else is an operator mistake.</summary>
