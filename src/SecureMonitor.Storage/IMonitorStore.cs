@@ -170,14 +170,5 @@ public interface IMonitorStore : IAsyncDisposable
     /// <summary>Every host's highest acknowledged threshold revision, ordered by host id.</summary>
     Task<IReadOnlyList<ThresholdsAppliedRecord>> ListThresholdsAppliedAsync(CancellationToken ct = default);
 
-    // ----- membership -----
-
-    /// <summary>
-    /// Registers a node or refreshes it (endpoint and heartbeat are overwritten: last writer wins; the join
-    /// time is kept). Unfenced: every node maintains its own row, leader or not.
-    /// </summary>
-    Task UpsertMemberAsync(string nodeId, string endpoint, DateTimeOffset heartbeatAt, CancellationToken ct = default);
-
-    /// <summary>Every registered node, ordered by node id.</summary>
-    Task<IReadOnlyList<MemberRecord>> ListMembersAsync(CancellationToken ct = default);
+    // Membership is Akka.Cluster's (the monitor cluster); the members table of schema 2 is no longer written.
 }

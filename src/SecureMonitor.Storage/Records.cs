@@ -226,8 +226,6 @@ public sealed record ThresholdSettingsRecord(string Scope, long Revision, IReadO
 /// <summary>The highest threshold revision a host's watcher acknowledged as in force, and when.</summary>
 public sealed record ThresholdsAppliedRecord(string HostId, long Revision, DateTimeOffset AppliedAt);
 
-/// <summary>A monitor node in the cluster's membership table.</summary>
-public sealed record MemberRecord(string NodeId, string Endpoint, DateTimeOffset JoinedAt, DateTimeOffset HeartbeatAt);
 
 /// <summary>The schema version before and after <see cref="IMonitorStore.MigrateAsync"/>.</summary>
 public sealed record MigrationResult(int FromVersion, int ToVersion)

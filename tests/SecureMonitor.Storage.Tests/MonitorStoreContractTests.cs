@@ -752,20 +752,6 @@ public abstract class MonitorStoreContractTests : IAsyncLifetime
         Assert.Equal(Audit(1), Assert.Single(await Store.ListAuditAsync(null, 10)).Record);
     }
 
-    // ------------------------------------------------------------------ membership
-
-    [Fact]
-    public async Task Members_are_registered_and_refreshed_keeping_their_join_time()
-    {
-        await Store.UpsertMemberAsync("node-b", "b:7801", At(1));
-        await Store.UpsertMemberAsync("node-a", "a:7801", At(2));
-        await Store.UpsertMemberAsync("node-b", "b:7802", At(3));
-
-        Assert.Equal(
-            [new MemberRecord("node-a", "a:7801", At(2), At(2)), new MemberRecord("node-b", "b:7802", At(1), At(3))],
-            await Store.ListMembersAsync());
-    }
-
     // ------------------------------------------------------------------ durability
 
     [Fact]
@@ -775,7 +761,6 @@ public abstract class MonitorStoreContractTests : IAsyncLifetime
         await Store.AppendAsync([Alert("web-1", 1, At(1)), Heartbeat("web-1", 2, At(2)), Alert("db-1", 9, At(3))], fence);
         await Store.UpsertIncidentAsync(NewIncident("incident-1", T0), fence);
         await Store.AppendAuditAsync(Audit(4), fence);
-        await Store.UpsertMemberAsync("node-a", "node-a:7801", At(5));
         await Store.UpsertThresholdSettingsAsync(Settings("web-1", 6, "cpu.total.warn=80"), fence);
         await Store.RecordThresholdsAppliedAsync(new ThresholdsAppliedRecord("web-1", 6, At(7)), fence);
         var alerts = await Store.ListAlertsAsync(new AlertQuery());
@@ -789,7 +774,6 @@ public abstract class MonitorStoreContractTests : IAsyncLifetime
         Assert.Equal(new Dictionary<string, ulong> { ["web-1"] = 2, ["db-1"] = 9 }, await reopened.GetHighWaterMarksAsync());
         AssertSameIncident(NewIncident("incident-1", T0), (await reopened.GetIncidentAsync("incident-1"))!, version: 1);
         Assert.Single(await reopened.ListAuditAsync(null, 10));
-        Assert.Single(await reopened.ListMembersAsync());
         Assert.Equal(["cpu.total.warn=80"], Assert.Single(await reopened.ListThresholdSettingsAsync()).Settings);
         Assert.Equal(6, Assert.Single(await reopened.ListThresholdsAppliedAsync()).Revision);
         Assert.Equal(new LeaseState("node-a", "node-a:7801", 1, T0 + LeaseFor), await reopened.ReadLeaseAsync());

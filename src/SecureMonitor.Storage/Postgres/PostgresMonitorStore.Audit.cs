@@ -28,20 +28,4 @@ public sealed partial class PostgresMonitorStore
                 ReadTime(r, 2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetBoolean(8))),
             ct, ("since", Utc(since)), ("limit", limit)).ConfigureAwait(false);
     }
-
-    // ------------------------------------------------------------------ membership
-
-    public Task UpsertMemberAsync(string nodeId, string endpoint, DateTimeOffset heartbeatAt, CancellationToken ct = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(nodeId);
-        ArgumentException.ThrowIfNullOrEmpty(endpoint);
-        return ExecuteAsync("""
-            INSERT INTO members (node_id, endpoint, joined_at, heartbeat_at) VALUES (@n, @e, @at, @at)
-            ON CONFLICT (node_id) DO UPDATE SET endpoint = excluded.endpoint, heartbeat_at = excluded.heartbeat_at
-            """, ct, ("n", nodeId), ("e", endpoint), ("at", Utc(heartbeatAt)));
-    }
-
-    public async Task<IReadOnlyList<MemberRecord>> ListMembersAsync(CancellationToken ct = default) =>
-        await QueryAsync("""SELECT node_id, endpoint, joined_at, heartbeat_at FROM members ORDER BY node_id COLLATE "C" """,
-            r => new MemberRecord(r.GetString(0), r.GetString(1), ReadTime(r, 2), ReadTime(r, 3)), ct).ConfigureAwait(false);
 }

@@ -28,7 +28,7 @@ namespace SecureMonitor.Storage.Postgres;
 /// <para>Layout (one partial file per concern, as for SQLite): this file holds construction, disposal,
 /// transactions and the shared SQL helpers; <c>.Schema.cs</c> migrations; <c>.Lease.cs</c> the lease,
 /// epochs and the fence; <c>.Messages.cs</c> appends, marks, queries and pruning; <c>.Incidents.cs</c>;
-/// <c>.Audit.cs</c> the audit log and membership.</para>
+/// <c>.Audit.cs</c> the audit log.</para>
 /// </remarks>
 public sealed partial class PostgresMonitorStore : IMonitorStore
 {

@@ -42,26 +42,4 @@ public sealed partial class SqliteMonitorStore
             return list;
         }, ct);
     }
-
-    // ------------------------------------------------------------------ membership
-
-    public Task UpsertMemberAsync(string nodeId, string endpoint, DateTimeOffset heartbeatAt, CancellationToken ct = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(nodeId);
-        ArgumentException.ThrowIfNullOrEmpty(endpoint);
-        return WriteAsync(null, (c, tx) => Execute(c, tx, """
-            INSERT INTO members (node_id, endpoint, joined_at, heartbeat_at) VALUES ($n, $e, $at, $at)
-            ON CONFLICT (node_id) DO UPDATE SET endpoint = excluded.endpoint, heartbeat_at = excluded.heartbeat_at
-            """, ("$n", nodeId), ("$e", endpoint), ("$at", ToMicros(heartbeatAt))), ct);
-    }
-
-    public Task<IReadOnlyList<MemberRecord>> ListMembersAsync(CancellationToken ct = default) =>
-        ReadAsync<IReadOnlyList<MemberRecord>>(c =>
-        {
-            using var cmd = Command(c, null, "SELECT node_id, endpoint, joined_at, heartbeat_at FROM members ORDER BY node_id");
-            using var r = cmd.ExecuteReader();
-            var list = new List<MemberRecord>();
-            while (r.Read()) list.Add(new MemberRecord(r.GetString(0), r.GetString(1), FromMicros(r.GetInt64(2)), FromMicros(r.GetInt64(3))));
-            return list;
-        }, ct);
 }

@@ -35,8 +35,5 @@ public class DelegatingMonitorStore(IMonitorStore inner) : IMonitorStore
     public Task RecordThresholdsAppliedAsync(ThresholdsAppliedRecord applied, WriteFence fence, CancellationToken ct = default) =>
         Inner.RecordThresholdsAppliedAsync(applied, fence, ct);
     public Task<IReadOnlyList<ThresholdsAppliedRecord>> ListThresholdsAppliedAsync(CancellationToken ct = default) => Inner.ListThresholdsAppliedAsync(ct);
-    public Task UpsertMemberAsync(string nodeId, string endpoint, DateTimeOffset heartbeatAt, CancellationToken ct = default) =>
-        Inner.UpsertMemberAsync(nodeId, endpoint, heartbeatAt, ct);
-    public Task<IReadOnlyList<MemberRecord>> ListMembersAsync(CancellationToken ct = default) => Inner.ListMembersAsync(ct);
     public ValueTask DisposeAsync() => Inner.DisposeAsync();
 }
