@@ -20,7 +20,7 @@ namespace SecureMonitor.Storage.Sqlite;
 /// connections and the shared SQL helpers; <c>SqliteMonitorStore.Schema.cs</c> migrations and the schema
 /// version; <c>.Lease.cs</c> the leader lease, epochs and the write fence; <c>.Messages.cs</c> appends,
 /// high-water marks, alert and host queries and pruning; <c>.Incidents.cs</c> incidents; <c>.Thresholds.cs</c> threshold settings and applied revisions; <c>.Audit.cs</c>
-/// the audit log and cluster membership.</para>
+/// the audit log.</para>
 /// </remarks>
 public sealed partial class SqliteMonitorStore : IMonitorStore
 {
