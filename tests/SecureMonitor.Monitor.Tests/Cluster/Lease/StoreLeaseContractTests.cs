@@ -231,15 +231,8 @@ public abstract class StoreLeaseContractTests : IAsyncLifetime
     }
 
     /// <summary>Bounded: renewals run on the thread pool after the virtual clock fired them.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(Bound);
-        while (!condition())
-        {
-            Assert.False(deadline.IsCancellationRequested, $"timed out waiting for {what}");
-            await Task.Delay(5);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what) =>
+        Eventually.WaitUntilAsync(condition, () => $"timed out waiting for {what}", Bound);
 
     private static string Flatten(Exception error) => error.InnerException is { } inner ? error.Message + " | " + Flatten(inner) : error.Message;
 }
