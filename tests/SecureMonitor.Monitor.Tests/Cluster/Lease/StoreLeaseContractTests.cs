@@ -230,9 +230,10 @@ public abstract class StoreLeaseContractTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Bounded: renewals run on the thread pool after the virtual clock fired them.</summary>
+    /// <summary>Bounded: renewals run on the thread pool after the virtual clock fired them, so the wait
+    /// checks on a timer rather than spinning (which would starve them on a busy machine).</summary>
     private static Task WaitUntilAsync(Func<bool> condition, string what) =>
-        Eventually.WaitUntilAsync(condition, () => $"timed out waiting for {what}", Bound);
+        Eventually.WaitUntilAsync(() => Task.FromResult(condition()), () => $"timed out waiting for {what}", Bound, TimeSpan.FromMilliseconds(5));
 
     private static string Flatten(Exception error) => error.InnerException is { } inner ? error.Message + " | " + Flatten(inner) : error.Message;
 }
