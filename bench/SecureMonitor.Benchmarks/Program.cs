@@ -23,5 +23,10 @@ if (args is ["scaling", ..])
 {
     return await ScalingBenchmark.RunAsync(args[1..]);
 }
+// `storm`: 10,000 virtual watchers reconnect to the other node after kill -9 of the singleton's node.
+if (args is ["storm", ..])
+{
+    return await ReconnectStormBenchmark.RunAsync(args[1..]);
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -26,6 +26,7 @@ internal sealed class HeartbeatConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _loops = Task.CompletedTask;
     private int _errors;
+    private int _acknowledged;
 
     private HeartbeatConnection(IdentityBundle identity, WatcherLink link, MeasuredWindow window)
     {
@@ -43,6 +44,9 @@ internal sealed class HeartbeatConnection : IAsyncDisposable
     public int Unanswered { get; private set; }
 
     public int Errors => Volatile.Read(ref _errors);
+
+    /// <summary>Heartbeats the monitor has acknowledged as accepted so far (inside the window or not).</summary>
+    public int AcknowledgedCount => Volatile.Read(ref _acknowledged);
 
     /// <summary>False once the monitor closed the connection or a send or read failed.</summary>
     public bool IsOpen { get; private set; } = true;
@@ -123,6 +127,7 @@ internal sealed class HeartbeatConnection : IAsyncDisposable
                     Interlocked.Increment(ref _errors);
                     continue;
                 }
+                Interlocked.Increment(ref _acknowledged);
                 if (_window.Contains(sent.SentAt))
                 {
                     Latencies.Add(Stopwatch.GetElapsedTime(sent.SentAt, now).TotalMilliseconds);
