@@ -8,9 +8,10 @@ using SecureMonitor.Transport;
 namespace SecureMonitor.Benchmarks.Scaling;
 
 /// <summary>
-/// <c>storm [--watchers 10000] [--reconnect-concurrency 64]</c>: two monitor processes in one cluster; N
+/// <c>storm [--watchers 10000] [--reconnect-concurrency 64]</c>: three monitor processes in one cluster (two
+/// would split 1:1 when one dies, and keep-majority then keeps the lower address, dead or not); N
 /// virtual watchers (each its own identity, TLS 1.3, heartbeat every 5 s) connect to the singleton's node;
-/// then that node is killed with kill -9 and every watcher reconnects to the other one, retrying after a
+/// then that node is killed with kill -9 and every watcher reconnects to the others, retrying after a
 /// jittered 250-1,000 ms while it is told "not leader" or refused, with at most reconnect-concurrency
 /// handshakes in flight (real watchers spread their reconnects with jittered backoff). Reports the time
 /// from the kill until every watcher has a heartbeat acknowledged by the new singleton's node.
@@ -26,7 +27,7 @@ internal static class ReconnectStormBenchmark
         var count = int.Parse(Option(args, "--watchers", "10000"), CultureInfo.InvariantCulture);
         var concurrency = int.Parse(Option(args, "--reconnect-concurrency", "64"), CultureInfo.InvariantCulture);
         var work = Directory.CreateTempSubdirectory("sm-storm-bench-").FullName;
-        SecureMonitorProcess? first = null, second = null;
+        SecureMonitorProcess? first = null, second = null, third = null;
         var connections = new HeartbeatConnection?[count];
         try
         {
@@ -36,10 +37,15 @@ internal static class ReconnectStormBenchmark
                 .Select(issued => issued.BundleDirectory).ToList();
             var data = Path.Combine(work, "data");
             var (edgeA, edgeB) = (new MonitorEndpoint("127.0.0.1", LoopbackPort.Free()), new MonitorEndpoint("127.0.0.1", LoopbackPort.Free()));
-            var (clusterA, clusterB) = (LoopbackPort.Free(), LoopbackPort.Free());
+            var (clusterA, clusterB, clusterC) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
             var seeds = $"127.0.0.1:{clusterA}";
             first = await StartMonitorAsync(pki.Paths.Root, data, edgeA, clusterA, seeds, "storm-a", count, work);
             second = await StartMonitorAsync(pki.Paths.Root, data, edgeB, clusterB, seeds, "storm-b", count, work);
+            // Three, so the survivors of the kill are a majority; watchers try the two in turn, as a watcher
+            // given every monitor's endpoint does.
+            var edgeC = new MonitorEndpoint("127.0.0.1", LoopbackPort.Free());
+            third = await StartMonitorAsync(pki.Paths.Root, data, edgeC, clusterC, seeds, "storm-c", count, work);
+            MonitorEndpoint[] survivors = [edgeB, edgeC];
 
             var window = new MeasuredWindow();
             window.Open();
@@ -75,12 +81,12 @@ internal static class ReconnectStormBenchmark
             var back = new double[count];
             await ForEachAsync(count, concurrency, async index =>
             {
-                while (true)
+                for (var attempt = index; ; attempt++)
                 {
                     Interlocked.Increment(ref attempts);
                     try
                     {
-                        var connection = await HeartbeatConnection.OpenAsync(bundles[index], edgeB, window, ConnectTimeout, CancellationToken.None);
+                        var connection = await HeartbeatConnection.OpenAsync(bundles[index], survivors[attempt % 2], window, ConnectTimeout, CancellationToken.None);
                         connection.Start(TimeSpan.Zero, HeartbeatInterval);
                         connections[index] = connection;
                         var deadline = Stopwatch.StartNew();
@@ -122,7 +128,7 @@ internal static class ReconnectStormBenchmark
             {
                 await connection.DisposeAsync();
             }
-            foreach (var monitor in new[] { first, second }.OfType<SecureMonitorProcess>())
+            foreach (var monitor in new[] { first, second, third }.OfType<SecureMonitorProcess>())
             {
                 await monitor.DisposeAsync();
             }
