@@ -185,8 +185,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         _monitors.Add(monitor);
         await monitor.WaitForLinesAsync(line => line.Contains($"listening on {endpoint}", StringComparison.Ordinal), 1, $"monitor on {endpoint} to start");
         // A member of the cluster (the first node forms it; the others are welcomed) before anything is stopped.
-        await monitor.WaitForLinesAsync(line => line.Contains("Welcome from", StringComparison.Ordinal) || line.Contains("is JOINING itself", StringComparison.Ordinal),
-            1, $"monitor on {endpoint} to join the cluster");
+        await monitor.WaitForClusterMembershipAsync();
         return monitor;
     }
 

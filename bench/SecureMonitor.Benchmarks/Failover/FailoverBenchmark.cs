@@ -180,8 +180,7 @@ public static class FailoverBenchmark
         await monitor.WaitForLinesAsync(line => line.Contains($"listening on {endpoint}", StringComparison.Ordinal), 1, $"monitor on {endpoint} to start");
         // A member of the cluster (the first node forms it; the others are welcomed), so a round never
         // stops a node before the others could take over from it.
-        await monitor.WaitForLinesAsync(line => line.Contains("Welcome from", StringComparison.Ordinal) || line.Contains("is JOINING itself", StringComparison.Ordinal),
-            1, $"monitor on {endpoint} to join the cluster", TimeSpan.FromSeconds(60));
+        await monitor.WaitForClusterMembershipAsync(TimeSpan.FromSeconds(60));
         return monitor;
     }
 

@@ -24,8 +24,8 @@ internal static class ReconnectStormBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var count = int.Parse(Option(args, "--watchers", "10000"), CultureInfo.InvariantCulture);
-        var concurrency = int.Parse(Option(args, "--reconnect-concurrency", "64"), CultureInfo.InvariantCulture);
+        var count = int.Parse(ScalingBenchmark.Option(args, "--watchers", "10000"), CultureInfo.InvariantCulture);
+        var concurrency = int.Parse(ScalingBenchmark.Option(args, "--reconnect-concurrency", "64"), CultureInfo.InvariantCulture);
         var work = Directory.CreateTempSubdirectory("sm-storm-bench-").FullName;
         SecureMonitorProcess? first = null, second = null, third = null;
         var connections = new HeartbeatConnection?[count];
@@ -164,11 +164,8 @@ internal static class ReconnectStormBenchmark
                 ["SM_LOG_FORMAT"] = "console",
                 ["SM_LIMITS_MAX_CONNECTIONS"] = Math.Max(20_000, 2 * count).ToString(CultureInfo.InvariantCulture),
             }, work);
-        await monitor.WaitForLinesAsync(line => line.Contains("Welcome from", StringComparison.Ordinal) || line.Contains("is JOINING itself", StringComparison.Ordinal),
-            1, $"{node} to join the cluster", TimeSpan.FromSeconds(120));
+        await monitor.WaitForClusterMembershipAsync(TimeSpan.FromSeconds(120));
         return monitor;
     }
 
-    private static string Option(string[] args, string name, string fallback) =>
-        args.SkipWhile(arg => arg != name).Skip(1).FirstOrDefault() ?? fallback;
 }

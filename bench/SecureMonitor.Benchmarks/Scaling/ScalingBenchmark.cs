@@ -210,7 +210,7 @@ internal static class ScalingBenchmark
         File.ReadLines($"/proc/{process}/limits").FirstOrDefault(line => line.StartsWith("Max open files", StringComparison.Ordinal))?
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] ?? "unknown";
 
-    private static string Option(string[] args, string name, string fallback) =>
+    internal static string Option(string[] args, string name, string fallback) =>
         args.SkipWhile(arg => arg != name).Skip(1).FirstOrDefault() ?? fallback;
 
     private static TimeSpan ParseDuration(string text) => text switch

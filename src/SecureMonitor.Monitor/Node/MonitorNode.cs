@@ -158,7 +158,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
         Endpoint = listener.LocalEndpoint;
 
         var advertised = options.Advertise is { } advertise && !advertise.EndsWith(":0", StringComparison.Ordinal) ? advertise : Endpoint.ToString();
-        StartCluster(options, identity, keyring, store, time, loggers, hooks, feed, advertised);
+        StartCluster(options, identity, store, time, loggers, feed, advertised);
         var info = new MonitorNodeInfo(options.NodeId, advertised, typeof(MonitorNode).Assembly.GetName().Version?.ToString(3) ?? "?", startedAt);
         // Tests may show the admin commands another view of the cluster (a follower's).
         _adminContext = AdminContext.Create(hooks.ClusterState ?? Cluster, options, store, keyring, info, Rejections, feed, time, loggers);
@@ -197,8 +197,8 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
     /// this is the oldest node and the store's lease is ours; the singleton's start and stop begin and end
     /// this node's terms.
     /// </summary>
-    private void StartCluster(MonitorOptions options, MonitorIdentity identity, FileKeyring keyring, IMonitorStore store, TimeProvider time,
-        ILoggerFactory loggers, MonitorNodeHooks hooks, AdminFeed feed, string advertised)
+    private void StartCluster(MonitorOptions options, MonitorIdentity identity, IMonitorStore store, TimeProvider time,
+        ILoggerFactory loggers, AdminFeed feed, string advertised)
     {
         // Between monitor nodes: mutual TLS pinned to our CA, and only allow-listed types on the wire.
         MonitorClusterSerialization.Allow<ForwardedAdminCommand>();
@@ -208,7 +208,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
             .WithFallback(MonitorClusterSerialization.Config());
         var tls = RemotingTls.Setup(identity.Certificate, identity.CaCertificate, time: time);
         System = NodeActorSystem.Create(MonitorClusterConfig.SystemName, options.Configuration, loggers,
-            hooks.ActorSystemConfig is { } testing ? testing.WithFallback(nodeConfig) : nodeConfig,
+            nodeConfig,
             [AkkaConfig.Common, AkkaConfig.Cluster], tls);
         var system = System;
         // Leaving first hands the singleton over (SIGTERM: a graceful handover, not a failover).

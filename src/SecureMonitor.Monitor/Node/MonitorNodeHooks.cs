@@ -22,9 +22,6 @@ public sealed record MonitorNodeHooks
     /// Tests supply a follower's view to exercise the console's redirect to the leader.</summary>
     public IClusterState? ClusterState { get; init; }
 
-    /// <summary>Akka settings over the node's own (tests: a virtual-time scheduler).</summary>
-    public Akka.Configuration.Config? ActorSystemConfig { get; init; }
-
     /// <summary>Wraps the store the configuration names (tests inject store failures with it).</summary>
     public Func<IMonitorStore, IMonitorStore>? WrapStore { get; init; }
 }

@@ -73,6 +73,12 @@ public sealed class SecureMonitorProcess : IAsyncDisposable
     /// <summary>kill -9: the process gets no chance to flush, close or acknowledge anything.</summary>
     public Task KillHardAsync() => _process.KillAsync(TimeSpan.FromSeconds(15));
 
+    /// <summary>Waits until a monitor is a member of its cluster: the node that forms it joins itself, the
+    /// others are welcomed by a member (Akka's own log lines).</summary>
+    public Task WaitForClusterMembershipAsync(TimeSpan? within = null) =>
+        WaitForLinesAsync(line => line.Contains("Welcome from", StringComparison.Ordinal) || line.Contains("is JOINING itself", StringComparison.Ordinal),
+            1, "the monitor to join its cluster", within);
+
     /// <summary>SIGTERM, as a service manager stops it; SIGKILL if it has not exited after <paramref name="grace"/>.</summary>
     public Task StopAsync(TimeSpan grace) => _process.StopAsync(grace);
 
