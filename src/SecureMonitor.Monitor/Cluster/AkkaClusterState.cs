@@ -44,6 +44,9 @@ public sealed class AkkaClusterState(ActorSystem system, string nodeId, string e
         }
     }
 
+    /// <summary>Whether another reachable monitor node is up (one that could take the singleton over).</summary>
+    public bool HasOtherMonitor => UpMonitors().Any(member => !member.Address.Equals(_cluster.SelfAddress));
+
     /// <summary>Every member Akka knows, with its state, for <c>cluster members</c>.</summary>
     public IReadOnlyList<ClusterMemberView> Members
     {

@@ -268,17 +268,42 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
     /// <summary>The singleton stopped here (handed over, lease lost, node leaving): stop serving watchers. A
     /// singleton stops on a node that stays the oldest only when its lease is gone (the store is out of
     /// reach) or it failed beyond its limits; Akka would keep the singleton on this node and no other node
-    /// could take over, so this node leaves the cluster (its process then exits for its supervisor to
-    /// restart it, see <see cref="Left"/>).</summary>
+    /// could take over, so this node leaves the cluster when another monitor is up (its process then exits
+    /// for its supervisor to restart it, see <see cref="Left"/>), and otherwise waits for the lease.</summary>
     private void OnSingletonStopped(long epoch) => ChangeTerm(async () =>
     {
         await EndTermAsync(epoch);
         if (!_stopping && Cluster.SingletonMember is { } oldest && oldest.Address.Equals(ClusterAddress))
         {
+            // Alone, leaving would only end the process: stay, and Akka takes the lease again (under a new
+            // epoch) once the store answers in time. A starved CPU that misses a renewal does this too.
+            if (!Cluster.HasOtherMonitor)
+            {
+                LogReacquiringAlone(_log, epoch);
+                _ = LeaveOnceAnotherCanTakeOverAsync(epoch);
+                return;
+            }
             LogLeavingWithoutLease(_log, epoch);
             await Akka.Cluster.Cluster.Get(System).LeaveAsync();
         }
     });
+
+    /// <summary>A node that stayed without its lease (it was alone) leaves as soon as another monitor is up,
+    /// unless it took the lease again first: as the oldest it would otherwise keep the singleton from that
+    /// node. Looks once a second on real time, like the lease.</summary>
+    private async Task LeaveOnceAnotherCanTakeOverAsync(long epoch)
+    {
+        using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (await tick.WaitForNextTickAsync() && !_stopping && _term is null && !System.WhenTerminated.IsCompleted)
+        {
+            if (Cluster.HasOtherMonitor)
+            {
+                LogLeavingWithoutLease(_log, epoch);
+                await Akka.Cluster.Cluster.Get(System).LeaveAsync();
+                return;
+            }
+        }
+    }
 
     /// <summary>Completes when this node is no longer a member of the cluster (it left, or was downed by the
     /// split-brain resolver) and its actors have stopped: the node cannot serve any more.</summary>
@@ -385,6 +410,10 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
     [LoggerMessage(Level = LogLevel.Critical,
         Message = "The monitor singleton of epoch {Epoch} stopped while this node is the oldest: its lease is lost (the store is out of reach). Leaving the cluster so another node takes over")]
     private static partial void LogLeavingWithoutLease(ILogger log, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "The monitor singleton of epoch {Epoch} stopped: its lease is lost (the store is out of reach or answered too late). No other monitor node is up, so this node stays and takes the lease again when the store answers")]
+    private static partial void LogReacquiringAlone(ILogger log, long epoch);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A change of term failed: {Error}: {Detail}")]
     private static partial void LogTermChangeFailed(ILogger log, string error, string detail);

@@ -89,6 +89,31 @@ public sealed class MonitorClusterTests(ITestOutputHelper output) : MonitorTestB
         Assert.True(first.Logs.Contains("Leaving the cluster so another node takes over"), first.Logs.Dump());
     }
 
+    [Fact]
+    public async Task A_node_alone_that_loses_its_lease_stays_and_serves_again_under_a_new_epoch_when_the_store_answers()
+    {
+        var pki = NewPki(watchers: ["web-01"]);
+        LeaseRefusingStore? cutOff = null;
+        var alone = await StartMonitorAsync(pki, new MonitorHarnessOptions
+        {
+            NodeId = "monitor-1",
+            DataDirectory = Directory.CreateTempSubdirectory("sm-cluster-").FullName,
+            WrapStore = store => cutOff = new LeaseRefusingStore(store),
+        });
+        var firstEpoch = alone.Node.Fence.Epoch;
+
+        cutOff!.RefuseLease = true; // as a renewal that comes too late on a starved machine
+        await Eventually.WaitUntilAsync(() => alone.Node.Term is null, () => "monitor-1 kept serving without its lease", Bound);
+        cutOff.RefuseLease = false;
+
+        await Eventually.WaitUntilAsync(() => alone.Node.Term is not null, () => "monitor-1 did not take its lease again", Bound);
+        Assert.False(alone.Node.Left.IsCompleted, "a node alone must not leave its cluster of one");
+        Assert.True(alone.Node.Fence.Epoch > firstEpoch);
+        Assert.True(alone.Logs.Contains("No other monitor node is up, so this node stays"), alone.Logs.Dump());
+        await using var watcher = await alone.ConnectWatcherAsync("web-01");
+        Assert.Equal(AckStatus.Accepted, (await watcher.SendAlertAsync()).Status);
+    }
+
     /// <summary>A store that can stop granting and renewing this node's lease (its other calls still work).</summary>
     private sealed class LeaseRefusingStore(IMonitorStore inner) : DelegatingMonitorStore(inner)
     {
