@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace SecureMonitor.Pki.Tests;
 
 public sealed class ClientCertificateValidatorTests
@@ -54,6 +56,37 @@ public sealed class ClientCertificateValidatorTests
         fixture.Clock.Advance(TimeSpan.FromSeconds(5)); // the monitor's keyring notices the change
 
         Assert.Equal("revoked", validator.Validate(watcher.Certificate, null, fixture.Clock.GetUtcNow()).FailureReason);
+    }
+
+    [Fact]
+    public void A_certificate_accepted_before_is_still_refused_once_revoked_expired_or_not_yet_valid()
+    {
+        using var fixture = new PkiFixture();
+        using var watcher = fixture.IssueAndLoadWatcher("web-01");
+        var validator = fixture.ClientValidator();
+        Assert.True(validator.Validate(watcher.Certificate, null, fixture.Clock.GetUtcNow()).Ok); // its chain is now known good
+
+        Assert.Equal("expired", validator.Validate(watcher.Certificate, null, watcher.Identity.NotAfter.AddSeconds(1)).FailureReason);
+        Assert.Equal("not yet valid", validator.Validate(watcher.Certificate, null, fixture.Clock.GetUtcNow().AddHours(-1)).FailureReason);
+        fixture.Pki.Revoke("web-01");
+        fixture.Clock.Advance(TimeSpan.FromSeconds(5)); // the monitor's keyring notices the change
+        Assert.Equal("revoked", validator.Validate(watcher.Certificate, null, fixture.Clock.GetUtcNow()).FailureReason);
+    }
+
+    [Fact]
+    public void The_TLS_layer_chain_policy_trusts_the_project_CA_alone()
+    {
+        using var ours = new PkiFixture("test");
+        using var theirs = new PkiFixture("test");
+        using var watcher = ours.IssueAndLoadWatcher("web-01");
+        using var stranger = theirs.IssueAndLoadWatcher("web-01");
+        var policy = ours.ClientValidator().TlsChainPolicy();
+
+        using var good = new X509Chain { ChainPolicy = policy.Clone() };
+        using var bad = new X509Chain { ChainPolicy = policy.Clone() };
+        Assert.Equal(X509ChainTrustMode.CustomRootTrust, policy.TrustMode);
+        Assert.True(good.Build(watcher.Certificate));
+        Assert.False(bad.Build(stranger.Certificate));
     }
 
     [Fact]

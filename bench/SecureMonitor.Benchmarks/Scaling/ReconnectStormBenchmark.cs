@@ -11,8 +11,8 @@ namespace SecureMonitor.Benchmarks.Scaling;
 /// <c>storm [--watchers 10000] [--reconnect-concurrency 64]</c>: three monitor processes in one cluster (two
 /// would split 1:1 when one dies, and keep-majority then keeps the lower address, dead or not); N
 /// virtual watchers (each its own identity, TLS 1.3, heartbeat every 5 s) connect to the singleton's node;
-/// then that node is killed with kill -9 and every watcher reconnects to the others, retrying after a
-/// jittered 250-1,000 ms while it is told "not leader" or refused, with at most reconnect-concurrency
+/// then that node is killed with kill -9 and every watcher reconnects to the others: told "not leader; try X"
+/// it goes to X at once, otherwise it retries the next after a jittered 250-1,000 ms, with at most reconnect-concurrency
 /// handshakes in flight (real watchers spread their reconnects with jittered backoff). Reports the time
 /// from the kill until every watcher has a heartbeat acknowledged by the new singleton's node.
 /// </summary>
@@ -78,15 +78,19 @@ internal static class ReconnectStormBenchmark
                 await connection.DisposeAsync();
             }
             var attempts = 0;
+            var redirects = 0;
             var back = new double[count];
             await ForEachAsync(count, concurrency, async index =>
             {
+                // As a watcher given every monitor's endpoint: start with one, follow "not leader; try X" at once,
+                // and otherwise back off (jittered) and try the next.
+                var target = survivors[index % survivors.Length];
                 for (var attempt = index; ; attempt++)
                 {
                     Interlocked.Increment(ref attempts);
                     try
                     {
-                        var connection = await HeartbeatConnection.OpenAsync(bundles[index], survivors[attempt % 2], window, ConnectTimeout, CancellationToken.None);
+                        var connection = await HeartbeatConnection.OpenAsync(bundles[index], target, window, ConnectTimeout, CancellationToken.None);
                         connection.Start(TimeSpan.Zero, HeartbeatInterval);
                         connections[index] = connection;
                         var deadline = Stopwatch.StartNew();
@@ -101,25 +105,33 @@ internal static class ReconnectStormBenchmark
                         }
                         await connection.DisposeAsync();
                     }
+                    catch (NotLeaderException redirect) when (redirect.TryEndpoints.Count > 0 && !redirect.TryEndpoints[0].Equals(target))
+                    {
+                        Interlocked.Increment(ref redirects);
+                        target = redirect.TryEndpoints[0];
+                        continue;
+                    }
                     catch (Exception error) when (error is TransportException or IOException or TimeoutException)
                     {
-                        // Not the singleton's node yet, or refused while it takes over: try again shortly.
+                        // Refused while the cluster takes over, or no leader known yet: try the next one shortly.
                     }
                     if (storm.Elapsed > StormLimit)
                     {
                         throw new TimeoutException($"watcher {index} was not back within {StormLimit}");
                     }
+                    target = survivors[(Array.IndexOf(survivors, target) + 1) % survivors.Length];
                     await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(250, 1000)));
                 }
             });
             var all = back.Max();
             var sorted = back.Order().ToList();
             Console.WriteLine($"storm: after kill -9 of the singleton's node, all {count:N0} watchers were back with a heartbeat acknowledged by the other node " +
-                $"in {all:0.0} s (half in {sorted[count / 2]:0.0} s); {attempts:N0} connection attempts, {concurrency} at a time");
+                $"in {all:0.0} s (half in {sorted[count / 2]:0.0} s); {attempts:N0} connection attempts ({redirects:N0} sent on by a follower), {concurrency} at a time");
             ResultLine.Print("storm.watchers", count, "watchers");
             ResultLine.Print("storm.all_back_s", all, "s");
             ResultLine.Print("storm.half_back_s", sorted[count / 2], "s");
             ResultLine.Print("storm.attempts", attempts, "attempts");
+            ResultLine.Print("storm.redirects", redirects, "attempts");
             return 0;
         }
         finally

@@ -12,6 +12,7 @@ internal sealed class CaChainVerifier
 {
     private readonly X509Certificate2 caCertificate;
     private readonly IRevocationList revocations;
+    private readonly AnchoredCertificates anchored = new();
 
     public CaChainVerifier(X509Certificate2 caCertificate, IRevocationList revocations)
     {
@@ -25,18 +26,14 @@ internal sealed class CaChainVerifier
     /// </summary>
     public ValidationResult Verify(X509Certificate2 certificate, DateTimeOffset now, string requiredUsageOid, string wrongUsageReason)
     {
-        using var chain = new X509Chain();
-        chain.ChainPolicy = new X509ChainPolicy
+        if (!anchored.Contains(certificate, now))
         {
-            TrustMode = X509ChainTrustMode.CustomRootTrust,
-            CustomTrustStore = { caCertificate },
-            RevocationMode = X509RevocationMode.NoCheck,
-            DisableCertificateDownloads = true,
-            VerificationTime = now.UtcDateTime,
-            VerificationTimeIgnored = false,
-        };
-        var built = chain.Build(certificate);
-        if (ChainFailure(chain, built, certificate, now) is { } failure) return ValidationResult.Failure(failure);
+            using var chain = new X509Chain();
+            chain.ChainPolicy = Policy(now);
+            var built = chain.Build(certificate);
+            if (ChainFailure(chain, built, certificate, now) is { } failure) return ValidationResult.Failure(failure);
+            anchored.Add(certificate, caCertificate);
+        }
 
         if (revocations.IsRevoked(certificate.SerialNumber)) return ValidationResult.Failure(ValidationFailures.Revoked);
         if (!HasUsage(certificate, requiredUsageOid) || IsCa(certificate)) return ValidationResult.Failure(wrongUsageReason);
@@ -44,6 +41,18 @@ internal sealed class CaChainVerifier
             ? ValidationResult.Success(identity)
             : ValidationResult.Failure(reason);
     }
+
+    /// <summary>A chain policy that trusts the project CA alone, at <paramref name="now"/> (or at build time when null):
+    /// also handed to the TLS layer, so its own chain check does not search the system store.</summary>
+    public X509ChainPolicy Policy(DateTimeOffset? now = null) => new()
+    {
+        TrustMode = X509ChainTrustMode.CustomRootTrust,
+        CustomTrustStore = { caCertificate },
+        RevocationMode = X509RevocationMode.NoCheck,
+        DisableCertificateDownloads = true,
+        VerificationTime = (now ?? DateTimeOffset.UtcNow).UtcDateTime,
+        VerificationTimeIgnored = now is null,
+    };
 
     private string? ChainFailure(X509Chain chain, bool built, X509Certificate2 certificate, DateTimeOffset now)
     {

@@ -18,6 +18,11 @@ public sealed class ClientCertificateValidator
     public ClientCertificateValidator(X509Certificate2 caCertificate, IRevocationList revocations) =>
         verifier = new CaChainVerifier(caCertificate, revocations);
 
+    /// <summary>For <see cref="SslServerAuthenticationOptions.CertificateChainPolicy"/>: the TLS layer's own chain
+    /// check (whose verdict <see cref="ToCallback"/> ignores) then trusts the project CA alone instead of
+    /// searching the system store, which costs more than the rest of the certificate work of a handshake.</summary>
+    public X509ChainPolicy TlsChainPolicy() => verifier.Policy();
+
     /// <param name="chainFromTls">Ignored on purpose: the chain is rebuilt against the project CA only.</param>
     public ValidationResult Validate(X509Certificate2? certificate, X509Chain? chainFromTls, DateTimeOffset now)
     {

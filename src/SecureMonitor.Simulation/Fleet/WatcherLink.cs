@@ -26,6 +26,7 @@ public sealed class WatcherLink : IAsyncDisposable
     public ulong ResumedAfter { get; }
 
     /// <summary>Connects, says hello and reads the monitor's answer, all within <paramref name="timeout"/>.</summary>
+    /// <exception cref="NotLeaderException">The monitor is a follower and named the leader's endpoint.</exception>
     /// <exception cref="TransportException">The monitor cannot be reached, refused the handshake, or did not answer the hello with an acknowledgement.</exception>
     public static async Task<WatcherLink> OpenAsync(MonitorEndpoint endpoint, IdentityBundle watcher, string agentVersion, TimeSpan timeout,
         CancellationToken cancellationToken = default)
@@ -41,6 +42,11 @@ public sealed class WatcherLink : IAsyncDisposable
             if (answer.Frame is { BodyCase: Frame.BodyOneofCase.Ack } ack)
             {
                 return new WatcherLink(connection, ack.Ack.HighWaterMark);
+            }
+            if (answer.Frame is { BodyCase: Frame.BodyOneofCase.NotLeader } notLeader)
+            {
+                throw new NotLeaderException(endpoint, string.IsNullOrEmpty(notLeader.NotLeader.LeaderNode) ? null : notLeader.NotLeader.LeaderNode,
+                    [.. notLeader.NotLeader.TryEndpoints.Select(text => MonitorEndpoint.TryParse(text, out var parsed, out _) ? parsed : null).OfType<MonitorEndpoint>()]);
             }
             throw new TransportException($"monitor {endpoint} did not acknowledge the hello of {hostId}: {Describe(answer)}");
         }

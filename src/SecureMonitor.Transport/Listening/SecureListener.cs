@@ -139,6 +139,7 @@ public sealed partial class SecureListener : IAsyncDisposable
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             AllowRenegotiation = false,
             ApplicationProtocols = [TlsPolicy.Alpn],
+            CertificateChainPolicy = _options.ClientValidator.TlsChainPolicy(),
             // The OS chain check cannot know our CA; ours replaces it and keeps the reason.
             RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
             {
