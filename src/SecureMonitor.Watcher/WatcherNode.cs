@@ -91,6 +91,7 @@ public sealed partial class WatcherNode : IAsyncDisposable
                 HeartbeatInterval = options.HeartbeatInterval,
                 MinBackoff = options.MinBackoff,
                 MaxBackoff = options.MaxBackoff,
+                SilenceTimeout = options.SilenceTimeout,
                 FrameLimits = new FrameLimits(options.MaxFrameBytes),
                 Time = time,
             },

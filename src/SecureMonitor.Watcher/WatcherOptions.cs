@@ -17,6 +17,7 @@ public sealed record WatcherOptions
     public long SpoolMaxBytes { get; init; } = 64L * 1024 * 1024;
     public TimeSpan MinBackoff { get; init; } = TimeSpan.FromMilliseconds(250);
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SilenceTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public int MaxFrameBytes { get; init; } = 64 * 1024;
 
     /// <summary>Threshold rules as written in the configuration (key/value per rule), validated by
@@ -39,6 +40,7 @@ public sealed record WatcherOptions
         SpoolMaxBytes = configuration.GetSize("watcher:spool:max-size", 64L * 1024 * 1024),
         MinBackoff = configuration.GetDuration("watcher:reconnect:min-backoff", TimeSpan.FromMilliseconds(250)),
         MaxBackoff = configuration.GetDuration("watcher:reconnect:max-backoff", TimeSpan.FromSeconds(30)),
+        SilenceTimeout = configuration.GetDuration("watcher:silence-timeout", TimeSpan.FromSeconds(10)),
         MaxFrameBytes = checked((int)configuration.GetSize("transport:max-frame-size", 64 * 1024)),
         Thresholds = configuration.GetObjectList("watcher:thresholds"),
     };

@@ -125,6 +125,48 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         await AssertEveryAlertOnceOneIncidentAndDisjointTermsAsync(store);
     }
 
+    [Fact]
+    public async Task A_leader_frozen_away_from_its_peers_is_replaced_and_on_waking_writes_nothing_and_leaves()
+    {
+        var connection = await StartPostgresAsync();
+        var endpoints = Hosts.Select(_ => $"127.0.0.1:{LoopbackPort.Free()}").ToArray();
+        for (var index = 0; index < endpoints.Length; index++)
+        {
+            await StartMonitorAsync(index, endpoints[index], connection);
+        }
+        var leader = _monitors[0];
+        await leader.WaitForLinesAsync(line => line.Contains("under lease epoch 1", StringComparison.Ordinal), 1, "the first monitor to run the singleton");
+        await StartWatchersAsync(endpoints);
+        await using var store = await OpenStoreAsync(connection);
+        while (_load.Flips < FlipsBeforeKill)
+        {
+            await _load.FlipAsync(_watchers);
+        }
+        await WaitForStoredAsync(store, FlipsBeforeKill);
+
+        // Frozen (a paused VM, a stalled host): its peers lose it, down it and take over under the next epoch.
+        leader.Freeze();
+        try
+        {
+            while (_load.Flips < Flips)
+            {
+                await _load.FlipAsync(_watchers);
+            }
+            await WaitForStoredAsync(store, Flips);
+            Assert.Contains(_monitors.Skip(1), monitor => monitor.CountLines(line => line.Contains("under lease epoch 2", StringComparison.Ordinal)) == 1);
+        }
+        finally
+        {
+            leader.Thaw();
+        }
+
+        // Awake, it learns it is out of the cluster and ends (its supervisor would restart it as a new member);
+        // whatever it still tried to write carried epoch 1 and changed nothing.
+        var exitCode = await leader.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.NotEqual(0, exitCode);
+        await AssertEveryAlertOnceOneIncidentAndDisjointTermsAsync(store);
+    }
+
     private async Task AssertEveryAlertOnceOneIncidentAndDisjointTermsAsync(IMonitorStore store)
     {
         foreach (var host in Hosts)

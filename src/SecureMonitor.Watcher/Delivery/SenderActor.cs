@@ -36,6 +36,7 @@ public sealed partial class SenderActor : ReceiveActor, IWithTimers
 {
     private const string HeartbeatTimer = "heartbeat";
     private const string ConnectTimer = "connect";
+    private const string SilenceTimer = "silence";
 
     private readonly SenderOptions _options;
     private readonly DurableSpool _spool;
@@ -54,6 +55,8 @@ public sealed partial class SenderActor : ReceiveActor, IWithTimers
     private SenderLinkState _state = SenderLinkState.Disconnected;
     private ulong _sentThrough;
     private int _inFlight;
+    // When the current link last carried anything from the monitor (or was opened), on the scheduler's clock.
+    private TimeSpan _lastHeard;
     private long _delivered;
     private long _rejectedByMonitor;
     private IReadOnlyDictionary<string, double> _latestMetrics = new Dictionary<string, double>();
@@ -81,6 +84,8 @@ public sealed partial class SenderActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         Timers.StartPeriodicTimer(HeartbeatTimer, HeartbeatDue.Instance, _options.HeartbeatInterval);
+        // A quarter of the timeout: a silent monitor is given up at most 25 % after the timeout.
+        Timers.StartPeriodicTimer(SilenceTimer, SilenceCheck.Instance, _options.SilenceTimeout / 4);
         Self.Tell(ConnectDue.Instance);
     }
 
@@ -113,6 +118,7 @@ public sealed partial class SenderActor : ReceiveActor, IWithTimers
         ReceiveAsync<LinkFrame>(frame => IsCurrent(frame.Link) && frame.Frame.BodyCase == Frame.BodyOneofCase.Ack, frame => OnHelloAnsweredAsync(frame.Frame.Ack));
         ReceiveAsync<LinkFrame>(frame => IsCurrent(frame.Link), frame => OnFrameAsync(frame.Frame));
         Receive<LinkClosed>(closed => IsCurrent(closed.Link), OnClosed);
+        Receive<SilenceCheck>(_ => _link is not null, _ => GiveUpIfSilent(waiting: true));
         InEveryState();
     }
 
@@ -124,6 +130,7 @@ public sealed partial class SenderActor : ReceiveActor, IWithTimers
         ReceiveAsync<LinkFrame>(frame => IsCurrent(frame.Link) && frame.Frame.BodyCase == Frame.BodyOneofCase.Ack, frame => OnAckAsync(frame.Frame.Ack));
         ReceiveAsync<LinkFrame>(frame => IsCurrent(frame.Link), frame => OnFrameAsync(frame.Frame));
         Receive<LinkClosed>(closed => IsCurrent(closed.Link), OnClosed);
+        Receive<SilenceCheck>(_ => GiveUpIfSilent(waiting: _inFlight > 0));
         InEveryState();
     }
 
@@ -162,6 +169,7 @@ public sealed partial class SenderActor : ReceiveActor, IWithTimers
         Receive<LinkClosed>(_ => { });  // likewise (a drained link's read loop says goodbye too)
         Receive<LinkDrained>(_ => { });
         Receive<ConnectDue>(_ => { });  // only Disconnected dials; a late timer elsewhere means nothing
+        Receive<SilenceCheck>(_ => { }); // no link, or one already let go of
     }
 
     private void Entered(SenderLinkState state)
@@ -213,6 +221,7 @@ public sealed partial class SenderActor : ReceiveActor, IWithTimers
         _link = link;
         _inFlight = 0;
         _sentThrough = 0;
+        _lastHeard = Now;
         link.StartReading(Self);
         LogConnected(_log, link.Endpoint.ToString(), _spool.Count);
         try
@@ -229,12 +238,28 @@ public sealed partial class SenderActor : ReceiveActor, IWithTimers
     {
         // Everything up to the monitor's high-water mark is already stored there (e.g. acknowledged
         // just before a crash): drop it from the spool, never reuse those numbers, then resend the rest.
+        _lastHeard = Now;
         var mark = ack.HighWaterMark;
         _spool.AcknowledgeThrough(mark);
         _sequences.EnsureAbove(mark);
         _backoff.Reset();
         Become(Live);
         await SendPendingAsync();
+    }
+
+    private TimeSpan Now => Context.System.Scheduler.MonotonicClock;
+
+    /// <summary>A monitor that owes an answer (acknowledgements, or the hello's) and said nothing for the
+    /// silence timeout is frozen, cut off or overloaded beyond use: let it go and try the next one.</summary>
+    private void GiveUpIfSilent(bool waiting)
+    {
+        var silent = Now - _lastHeard;
+        if (!waiting || silent < _options.SilenceTimeout)
+        {
+            return;
+        }
+        LogMonitorSilent(_log, _link!.Endpoint.ToString(), silent.TotalSeconds, _inFlight);
+        Drain(redirected: false);
     }
 
     private void OnClosed(LinkClosed closed)
@@ -267,6 +292,7 @@ public sealed partial class SenderActor : ReceiveActor, IWithTimers
 
     private async Task OnAckAsync(Ack ack)
     {
+        _lastHeard = Now;
         // Cumulative (asked for in the hello): everything sent up to this sequence is done. The spool
         // sends in sequence order, so that is exactly what this connection sent before it; a monitor
         // that acknowledges one by one, in order, means the same.
@@ -281,6 +307,7 @@ public sealed partial class SenderActor : ReceiveActor, IWithTimers
 
     private async Task OnFrameAsync(Frame frame)
     {
+        _lastHeard = Now;
         switch (frame.BodyCase)
         {
             case Frame.BodyOneofCase.Rejection:
@@ -420,6 +447,10 @@ public sealed partial class SenderActor : ReceiveActor, IWithTimers
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to monitor {Endpoint}; {Pending} spooled message(s) to deliver")]
     private static partial void LogConnected(ILogger log, string endpoint, int pending);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Monitor {Endpoint} answered nothing for {Seconds:0.#} s with {InFlight} message(s) awaiting acknowledgement; trying the next monitor")]
+    private static partial void LogMonitorSilent(ILogger log, string endpoint, double seconds, int inFlight);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach monitor {Endpoint}: {Reason}")]
     private static partial void LogConnectFailed(ILogger log, string endpoint, string reason);

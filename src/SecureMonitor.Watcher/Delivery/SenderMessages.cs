@@ -48,6 +48,12 @@ internal sealed record ConnectDue
     public static readonly ConnectDue Instance = new();
 }
 
+/// <summary>Time to see whether the monitor of the current link has gone silent.</summary>
+internal sealed record SilenceCheck
+{
+    public static readonly SilenceCheck Instance = new();
+}
+
 internal sealed record LinkConnected(MonitorLink Link);
 
 internal sealed record LinkFailed(string Endpoint, string Reason);

@@ -13,6 +13,10 @@ public sealed record SenderOptions
     public TimeSpan MinBackoff { get; init; } = TimeSpan.FromMilliseconds(250);
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a monitor may answer nothing while acknowledgements (or the hello's answer) are due
+    /// before the link is given up for the next monitor.</summary>
+    public TimeSpan SilenceTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public FrameLimits FrameLimits { get; init; } = FrameLimits.Default;
 
     /// <summary>Envelopes sent but not yet acknowledged, at most; bounds memory and the resend burst.</summary>

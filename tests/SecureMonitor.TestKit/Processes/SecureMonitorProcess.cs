@@ -70,6 +70,20 @@ public sealed class SecureMonitorProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Freezes the process (SIGSTOP): alive, but it answers no peer, renews no lease and writes nothing.</summary>
+    public void Freeze() => Signal(Signals.Stop, "SIGSTOP");
+
+    /// <summary>Lets a frozen process run again (SIGCONT).</summary>
+    public void Thaw() => Signal(Signals.Continue, "SIGCONT");
+
+    private void Signal(int signal, string name)
+    {
+        if (!Signals.Send(Id, signal))
+        {
+            throw new TestKitAssertionException($"{name} could not be sent to process {Id}");
+        }
+    }
+
     /// <summary>kill -9: the process gets no chance to flush, close or acknowledge anything.</summary>
     public Task KillHardAsync() => _process.KillAsync(TimeSpan.FromSeconds(15));
 

@@ -96,6 +96,37 @@ public sealed class SenderLinkTests : IAsyncDisposable
         Assert.Equal([AlertState.Resolved, AlertState.Firing], second.Sink.RecentAlerts(Host).Select(received => received.Alert.State));
     }
 
+    [Fact]
+    public async Task A_monitor_that_goes_silent_with_the_link_open_is_given_up_for_the_next_one()
+    {
+        await using var monitor = await StartMonitorAsync();
+        await using var proxy = new TestKit.Network.LoopbackProxy(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, _port));
+        // The silent one first, as a watcher lists the monitor it last used first.
+        await using var watcher = WatcherNode.Start(new WatcherOptions
+        {
+            IdentityDirectory = _pki.Paths.WatcherBundle(Host),
+            Monitors = [new Transport.MonitorEndpoint("127.0.0.1", proxy.Port), new Transport.MonitorEndpoint("127.0.0.1", _port)],
+            DataDirectory = _watcherData,
+            SamplingInterval = TimeSpan.FromMilliseconds(50),
+            HeartbeatInterval = TimeSpan.FromMilliseconds(200),
+            MinBackoff = TimeSpan.FromMilliseconds(20),
+            MaxBackoff = TimeSpan.FromMilliseconds(100),
+            SilenceTimeout = TimeSpan.FromSeconds(1),
+            Thresholds = [new Dictionary<string, string> { ["id"] = "queue", ["metric"] = "queue.depth", ["warn"] = "50", ["for"] = "0s" }],
+        }, _log, TimeProvider.System, () => new Dictionary<string, double> { ["queue.depth"] = _queueDepth });
+        await Eventually.WaitUntilAsync(async () =>
+            (await watcher.Root.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(5))) is { Link: SenderLinkState.Live } status
+                && status.Endpoint == $"127.0.0.1:{proxy.Port}", () => "the link live through the proxy");
+
+        // Frozen, as a paused monitor host: the connection stays open and nothing comes back.
+        proxy.Partition();
+        _queueDepth = 100;
+        await WaitForEventsAsync("Fired", 1);
+
+        await Eventually.WaitUntilAsync(() => monitor.Sink.RecentAlerts(Host).Count >= 1, () => "the alert delivered through the next monitor");
+        Assert.Contains(_log.Lines, line => line.Message.Contains($"Monitor 127.0.0.1:{proxy.Port} answered nothing for", StringComparison.Ordinal));
+    }
+
     private static bool IsSubsequence(IReadOnlyList<string> wanted, IReadOnlyList<string> messages)
     {
         var next = 0;
