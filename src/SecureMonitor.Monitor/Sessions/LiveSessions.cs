@@ -102,11 +102,13 @@ public sealed partial class LiveSessions(int maxPerOperatorCertificate, IRevocat
     /// <returns>How many were closed.</returns>
     public int CloseRevoked()
     {
-        List<Session> revoked;
+        Session[] open;
         lock (_lock)
         {
-            revoked = [.. _sessions.Where(session => revocations.IsRevoked(session.Identity.Certificate.Serial))];
+            open = [.. _sessions];
         }
+        // Asked outside the lock: asking may itself reload the list and so call this again.
+        var revoked = open.Where(session => revocations.IsRevoked(session.Identity.Certificate.Serial)).ToList();
         foreach (var session in revoked)
         {
             LogClosingRevoked(log, session.Identity.Name, session.Identity.Certificate.Serial);

@@ -48,8 +48,15 @@ public sealed partial class RevocationEnforcer : IDisposable
 
     private void OnReloaded()
     {
-        var closed = _sessions.CloseRevoked();
-        LogReloaded(_log, closed);
+        // Raised inside whatever asked the key ring (a handshake, an envelope, the timer): never throw into it.
+        try
+        {
+            LogReloaded(_log, _sessions.CloseRevoked());
+        }
+        catch (Exception error)
+        {
+            LogCloseFailed(_log, error.GetType().Name, error.Message);
+        }
     }
 
     public void Dispose()
@@ -63,6 +70,9 @@ public sealed partial class RevocationEnforcer : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The key ring or revocation list changed but cannot be loaded; the previous one stays in use: {Error}")]
     private static partial void LogReloadFailed(ILogger log, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Closing the sessions of revoked certificates failed: {Error}: {Detail}")]
+    private static partial void LogCloseFailed(ILogger log, string error, string detail);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Checking the key ring files failed: {Error}: {Detail}")]
     private static partial void LogCheckFailed(ILogger log, string error, string detail);
