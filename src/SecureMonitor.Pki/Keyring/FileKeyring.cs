@@ -8,8 +8,9 @@ namespace SecureMonitor.Pki;
 /// revocation is noticed without any traffic). A host the ring does not know makes it look at the
 /// files at once (at most every <see cref="UnknownHostRecheckInterval"/>): a watcher issued a moment
 /// ago is not refused as unknown until the next check. <see cref="Reloaded"/> tells who holds live
-/// sessions that the lists changed. A file that became unreadable or malformed keeps the last good snapshot in use and is reported in
-/// <see cref="LastReloadError"/>: a hand-edit gone wrong must not lock every watcher out.
+/// sessions that the lists changed. A file that became unreadable or malformed keeps the last good
+/// snapshot in use and is reported in <see cref="LastReloadError"/>: a hand-edit gone wrong must not
+/// lock every watcher out.
 /// Thread-safe: lookups read an immutable snapshot; one thread at a time reloads.
 /// </summary>
 public sealed class FileKeyring : IKeyring, IRevocationList
