@@ -30,6 +30,13 @@ public sealed record MonitorOptions
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public int MaxConnections { get; init; } = 20_000;
 
+    /// <summary>Sessions one admin or viewer certificate may hold at once (a watcher host holds one).</summary>
+    public int MaxSessionsPerOperatorCertificate { get; init; } = 4;
+
+    /// <summary>How often the node looks at keyring.json and revoked.json for changes (and so how soon
+    /// a <c>pki revoke</c> ends the sessions it names).</summary>
+    public TimeSpan KeyringCheckInterval { get; init; } = Pki.FileKeyring.DefaultReloadCheckInterval;
+
     /// <summary>Envelopes per second one host may have verified before it is slowed down.</summary>
     public int HostMessagesPerSecond { get; init; } = 500;
     public int TamperThreshold { get; init; } = 5;
@@ -73,6 +80,7 @@ public sealed record MonitorOptions
         HandshakeTimeout = configuration.GetDuration("transport:handshake-timeout", TimeSpan.FromSeconds(10)),
         MaxConnections = configuration.GetPositiveInt32("monitor:limits:max-connections", 20_000),
         HostMessagesPerSecond = configuration.GetPositiveInt32("monitor:limits:host-alerts-per-second", 500),
+        MaxSessionsPerOperatorCertificate = configuration.GetPositiveInt32("monitor:limits:sessions-per-operator-certificate", 4),
         TamperThreshold = configuration.GetPositiveInt32("monitor:security:tamper-threshold", 5),
         TamperWindow = configuration.GetDuration("monitor:security:tamper-window", TimeSpan.FromSeconds(60)),
         ClusterHostname = configuration.GetRequiredString("monitor:cluster:hostname"),
@@ -94,7 +102,16 @@ public sealed record MonitorOptions
         Notifications = ReadNotifications(configuration),
         ThresholdBaseline = configuration.GetObjectList("monitor:thresholds:baseline"),
         KeyGracePeriod = configuration.GetDuration("monitor:security:key-grace-period", TimeSpan.FromHours(24)),
+        KeyringCheckInterval = PositiveDuration(configuration, "monitor:security:keyring-check-interval", Pki.FileKeyring.DefaultReloadCheckInterval),
     };
+
+    private static TimeSpan PositiveDuration(IConfiguration configuration, string key, TimeSpan defaultValue)
+    {
+        var duration = configuration.GetDuration(key, defaultValue);
+        return duration > TimeSpan.Zero
+            ? duration
+            : throw new ConfigurationValueException(key, configuration[key] ?? "", configuration.GetOrigin(key), "must be longer than zero");
+    }
 
     private static IReadOnlyList<Transport.MonitorEndpoint> ReadSeedNodes(IConfiguration configuration)
     {

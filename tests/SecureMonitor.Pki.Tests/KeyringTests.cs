@@ -79,17 +79,53 @@ public sealed class KeyringTests
     }
 
     [Fact]
-    public void The_keyring_picks_up_a_newly_issued_host_once_the_check_interval_has_passed()
+    public void The_keyring_picks_up_a_newly_issued_host_at_once_since_an_unknown_host_makes_it_look_at_the_files()
     {
         using var fixture = new PkiFixture();
         var keyring = fixture.OpenKeyring();
         Assert.Equal(KeyLookupStatus.UnknownHost, keyring.Lookup("web-01", 1).Status);
+        fixture.Clock.Advance(FileKeyring.UnknownHostRecheckInterval);
 
         fixture.Pki.IssueWatcher("web-01");
 
-        Assert.Equal(KeyLookupStatus.UnknownHost, keyring.Lookup("web-01", 1).Status);
-        fixture.Clock.Advance(keyring.ReloadCheckInterval);
+        // Well before the periodic check is due.
+        Assert.True(FileKeyring.UnknownHostRecheckInterval < keyring.ReloadCheckInterval);
         Assert.Equal(KeyLookupStatus.Found, keyring.Lookup("web-01", 1).Status);
+    }
+
+    [Fact]
+    public void Unknown_hosts_make_the_keyring_look_at_the_files_at_most_once_per_recheck_interval()
+    {
+        using var fixture = new PkiFixture();
+        var keyring = fixture.OpenKeyring();
+        var reloads = 0;
+        keyring.Reloaded += () => reloads++;
+        Assert.Equal(KeyLookupStatus.UnknownHost, keyring.Check("web-01", 1, fixture.Clock.GetUtcNow()));
+
+        fixture.Pki.IssueWatcher("web-01");
+
+        Assert.Equal(KeyLookupStatus.UnknownHost, keyring.Check("web-01", 1, fixture.Clock.GetUtcNow()));
+        Assert.Equal(0, reloads);
+        fixture.Clock.Advance(FileKeyring.UnknownHostRecheckInterval);
+        Assert.Equal(KeyLookupStatus.Found, keyring.Check("web-01", 1, fixture.Clock.GetUtcNow()));
+        Assert.Equal(1, reloads);
+    }
+
+    [Fact]
+    public void CheckForChanges_reloads_a_rewritten_file_before_the_check_is_due_and_says_so_once()
+    {
+        using var fixture = new PkiFixture();
+        fixture.Pki.IssueWatcher("web-01");
+        var keyring = fixture.OpenKeyring();
+        var reloads = 0;
+        keyring.Reloaded += () => reloads++;
+
+        fixture.Pki.Revoke("web-01");
+
+        Assert.True(keyring.CheckForChanges());
+        Assert.False(keyring.CheckForChanges());
+        Assert.Equal(1, reloads);
+        Assert.Equal(KeyLookupStatus.Revoked, keyring.Check("web-01", 1, fixture.Clock.GetUtcNow()));
     }
 
     [Fact]

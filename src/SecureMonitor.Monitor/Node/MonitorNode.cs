@@ -87,6 +87,9 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
 
     public int OpenConnections => _listener?.OpenConnections ?? 0;
 
+    /// <summary>Every authenticated session on this node, by certificate (watchers, admins, viewers).</summary>
+    public LiveSessions Sessions { get; private set; } = null!;
+
     private SecureListener? _listener;
 
     /// <exception cref="PkiException">The PKI directory is unusable.</exception>
@@ -114,7 +117,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
         var paths = new PkiPaths(options.PkiDirectory);
         var identity = MonitorIdentity.Load(paths, options.IdentityDirectory);
         OnStop(() => { identity.Dispose(); return ValueTask.CompletedTask; });
-        var keyring = FileKeyring.Open(paths, time);
+        var keyring = FileKeyring.Open(paths, time, options.KeyringCheckInterval);
         var keys = new KeyringEnvelopeKeys(keyring, time);
         OnStop(() => { keys.Dispose(); return ValueTask.CompletedTask; });
 
@@ -139,7 +142,10 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
 
         var startedAt = time.GetUtcNow();
         var rateLimiter = new HostRateLimiter(options.HostMessagesPerSecond, time);
-        var handler = new MonitorSessionHandler(this, Rejections, keys, rateLimiter, time);
+        Sessions = new LiveSessions(options.MaxSessionsPerOperatorCertificate, keyring, loggers.CreateLogger<LiveSessions>());
+        var revocations = new RevocationEnforcer(keyring, Sessions, options.KeyringCheckInterval, time, loggers.CreateLogger<RevocationEnforcer>());
+        OnStop(() => { revocations.Dispose(); return ValueTask.CompletedTask; });
+        var handler = new MonitorSessionHandler(this, Rejections, keys, rateLimiter, Sessions, time);
         _listener = new SecureListener(new SecureListenerOptions
         {
             Endpoint = options.Listen,

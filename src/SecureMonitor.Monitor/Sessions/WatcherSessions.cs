@@ -5,7 +5,8 @@ namespace SecureMonitor.Monitor.Sessions;
 
 /// <summary>
 /// The watchers connected to this node right now, by host, so the monitor can push to them
-/// (threshold rules). A host reconnecting replaces its older session.
+/// (threshold rules). A host reconnecting replaces its older session here, and
+/// <see cref="LiveSessions"/> closes that older one; a session leaving removes only its own entry.
 /// </summary>
 public sealed class WatcherSessions
 {

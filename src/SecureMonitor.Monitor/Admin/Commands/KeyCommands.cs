@@ -33,8 +33,8 @@ public sealed class KeysRotateCommand(AdminContext context) : AdminCommand(conte
 
 /// <summary>
 /// <c>keys revoke HOST [--reason TEXT]</c>: revokes the host's certificates and withdraws its keys,
-/// reloads the key ring at once (the next handshake and the next envelope are refused) and closes
-/// the host's live connection.
+/// reloads the key ring at once (the next handshake and the next envelope are refused), which closes
+/// every live session of the revoked certificates.
 /// </summary>
 public sealed class KeysRevokeCommand(AdminContext context) : AdminCommand(context, "keys.revoke", readOnly: false, leaderOnly: true)
 {
@@ -44,8 +44,11 @@ public sealed class KeysRevokeCommand(AdminContext context) : AdminCommand(conte
         var hostId = HostId(parsed, parsed.Positionals[0]);
         var reason = parsed.Option("--reason") is { Length: > 0 } text ? AdminArguments.Printable(text) : $"revoked by {caller.Certificate.Name}";
         var leader = Context.RequireLeader();
+        // The reload after revoking closes the host's session (see RevocationEnforcer) before this
+        // could ask, so whether it was connected is read first.
+        var wasConnected = leader.Watchers.ConnectedHosts.Contains(hostId);
         var revoked = await Context.Pki.RevokeHostAsync(hostId, reason, cancellationToken);
-        var disconnected = leader.Watchers.Disconnect(hostId);
+        var disconnected = leader.Watchers.Disconnect(hostId) || wasConnected;
         JsonNode result = new JsonObject
         {
             ["host"] = hostId,
