@@ -26,9 +26,19 @@ public sealed partial class HostsActor : ReceiveActor, IWithUnboundedStash
 
     private readonly Storage.IMonitorStore _store;
 
+    private readonly IActorRef _raisedAlerts;
+
     public HostsActor(Storage.IMonitorStore store, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery)
+        : this(store, liveness, correlator, evaluateEvery, ActorRefs.Nobody)
+    {
+    }
+
+    /// <param name="raisedAlerts">Where hosts send the alerts the monitor raises about them (spool drops).</param>
+    public HostsActor(Storage.IMonitorStore store, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery,
+        IActorRef raisedAlerts)
     {
         _store = store;
+        _raisedAlerts = raisedAlerts;
         _liveness = liveness;
         _correlator = correlator;
         _evaluateEvery = evaluateEvery;
@@ -142,7 +152,7 @@ public sealed partial class HostsActor : ReceiveActor, IWithUnboundedStash
         if (!_hosts.TryGetValue(hostId, out var host))
         {
             // Host ids are validated by the PKI (lower-case letters, digits, '.', '_', '-'): safe as actor names.
-            host = Context.ActorOf(Props.Create(() => new HostActor(hostId, _liveness, _correlator, _evaluateEvery)), "host-" + hostId);
+            host = Context.ActorOf(Props.Create(() => new HostActor(hostId, _liveness, _correlator, _evaluateEvery, _raisedAlerts)), "host-" + hostId);
             _hosts[hostId] = host;
             LogHostTracked(_log, hostId);
         }
