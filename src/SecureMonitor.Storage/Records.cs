@@ -195,6 +195,12 @@ public sealed record AlertQuery
     /// <summary>Only alerts of exactly this severity.</summary>
     public AlertSeverity? Severity { get; init; }
 
+    /// <summary>Only alerts of exactly this metric.</summary>
+    public string? Metric { get; init; }
+
+    /// <summary>Only alerts of this origin (the watchers', or the monitor's own).</summary>
+    public AlertOrigin? Origin { get; init; }
+
     /// <summary>At most this many rows, 1..<see cref="MaxLimit"/>.</summary>
     public int Limit { get; init; } = 100;
 }

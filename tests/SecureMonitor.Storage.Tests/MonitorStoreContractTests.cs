@@ -548,6 +548,10 @@ public abstract class MonitorStoreContractTests : IAsyncLifetime
         Assert.Equal(["web-1#0", "web-1#2", "web-2#1"], Keys(await Store.ListAlertsAsync(new AlertQuery { Severity = AlertSeverity.Critical })));
         Assert.Equal(["203.0.113.7#0", "web-1#3"], Keys(await Store.ListAlertsAsync(new AlertQuery { Since = At(5) })));
         Assert.Equal(["203.0.113.7#0"], Keys(await Store.ListAlertsAsync(new AlertQuery { Limit = 1 })));
+        Assert.Equal(["203.0.113.7#0", "web-1#0"], Keys(await Store.ListAlertsAsync(new AlertQuery { Origin = AlertOrigin.Monitor })));
+        Assert.Equal(["web-1#3", "db-1#1"], Keys(await Store.ListAlertsAsync(new AlertQuery { Origin = AlertOrigin.Watcher, Limit = 2 })));
+        Assert.Equal(["web-1#0"], Keys(await Store.ListAlertsAsync(new AlertQuery { Metric = "security.tampering", Host = "web-1" })));
+        Assert.Equal(["web-1#3", "db-1#1", "web-1#2", "web-2#1", "web-1#1"], Keys(await Store.ListAlertsAsync(new AlertQuery { Metric = "cpu.percent" })));
         // Not a host: the monitor's alert about a peer adds none.
         Assert.DoesNotContain("203.0.113.7", (await Store.ListHostsAsync()).Select(h => h.HostId));
     }

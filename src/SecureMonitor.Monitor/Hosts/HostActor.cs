@@ -31,7 +31,7 @@ public sealed partial class HostActor : ReceiveActor, IWithTimers
     private readonly string _hostId;
     private readonly IActorRef _correlator;
     private readonly IActorRef _raisedAlerts;
-    private readonly SpoolDropEpisodes _spoolDrops = new();
+    private readonly SpoolDropEpisodes _spoolDrops;
     private readonly TimeSpan _evaluateEvery;
     private readonly HostLiveness _liveness;
     private readonly List<LivenessChanged> _changes = [];
@@ -39,16 +39,19 @@ public sealed partial class HostActor : ReceiveActor, IWithTimers
     private DateTimeOffset? _lastHeartbeat;
 
     public HostActor(string hostId, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery)
-        : this(hostId, liveness, correlator, evaluateEvery, ActorRefs.Nobody)
+        : this(hostId, liveness, correlator, evaluateEvery, ActorRefs.Nobody, 0)
     {
     }
 
     /// <param name="raisedAlerts">Where the alerts the monitor raises about this host go to be stored (spool drops).</param>
-    public HostActor(string hostId, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery, IActorRef raisedAlerts)
+    /// <param name="spoolDroppedReported">The drop count of the last spool alert stored about this host (0: none).</param>
+    public HostActor(string hostId, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery, IActorRef raisedAlerts,
+        ulong spoolDroppedReported)
     {
         _hostId = hostId;
         _correlator = correlator;
         _raisedAlerts = raisedAlerts;
+        _spoolDrops = new SpoolDropEpisodes(spoolDroppedReported);
         _evaluateEvery = evaluateEvery;
         _liveness = new HostLiveness(liveness);
         _log = Context.Logger();

@@ -7,9 +7,11 @@ namespace SecureMonitor.Monitor.Hosts;
 /// while is one alert, not one per heartbeat. A count that falls means the watcher restarted, and its
 /// count starts again from 0. Pure: one owner (the host's actor) calls it.
 /// </summary>
-public sealed class SpoolDropEpisodes
+/// <param name="lastReported">The count of the last alert stored about this watcher (0: none), so a new
+/// term does not report again what the previous one did.</param>
+public sealed class SpoolDropEpisodes(ulong lastReported = 0)
 {
-    private ulong _last;
+    private ulong _last = lastReported;
     private bool _dropping;
 
     /// <summary>The messages dropped since the previous heartbeat when <paramref name="count"/> begins a new

@@ -160,8 +160,20 @@ public sealed partial class PostgresMonitorStore
             parameters.Add(("sev", ToText(severity)));
         }
 
-        var sql = $"({alerts} ORDER BY received_at DESC, id DESC LIMIT @limit) UNION ALL ({raised} ORDER BY raised_at DESC, id DESC LIMIT @limit) "
-            + "ORDER BY received_at DESC, origin DESC, id DESC LIMIT @limit";
+        if (query.Metric is { } metric)
+        {
+            alerts.Append(" AND metric = @metric");
+            raised.Append(" AND metric = @metric");
+            parameters.Add(("metric", metric));
+        }
+
+        var sql = query.Origin switch
+        {
+            AlertOrigin.Watcher => $"{alerts} ORDER BY received_at DESC, id DESC LIMIT @limit",
+            AlertOrigin.Monitor => $"{raised} ORDER BY raised_at DESC, id DESC LIMIT @limit",
+            _ => $"({alerts} ORDER BY received_at DESC, id DESC LIMIT @limit) UNION ALL ({raised} ORDER BY raised_at DESC, id DESC LIMIT @limit) "
+                + "ORDER BY received_at DESC, origin DESC, id DESC LIMIT @limit",
+        };
         return await QueryAsync(sql, r => new AlertRecord(
             r.GetString(0), (ulong)r.GetInt64(1), ParseKind(r.GetString(2)), ReadTime(r, 3), ReadTime(r, 4),
             new AlertDetails(r.GetString(5), r.GetString(6), ParseSeverity(r.GetString(7)), ParseAlertState(r.GetString(8)),

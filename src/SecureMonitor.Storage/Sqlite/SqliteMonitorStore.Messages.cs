@@ -94,6 +94,8 @@ public sealed partial class SqliteMonitorStore
                 WHERE ($h IS NULL OR host_id = $h)
                   AND ($since IS NULL OR received_at >= $since)
                   AND ($sev IS NULL OR severity = $sev)
+                  AND ($metric IS NULL OR metric = $metric)
+                  AND ($origin IS NULL OR $origin = 1)
                 UNION ALL
                 SELECT subject, 0, CASE state WHEN 'resolved' THEN 'resolution' ELSE 'alert' END, raised_at, raised_at,
                        rule_id, metric, severity, state, value, threshold, summary, 2 AS origin, id
@@ -101,12 +103,16 @@ public sealed partial class SqliteMonitorStore
                 WHERE ($h IS NULL OR subject = $h)
                   AND ($since IS NULL OR raised_at >= $since)
                   AND ($sev IS NULL OR severity = $sev)
+                  AND ($metric IS NULL OR metric = $metric)
+                  AND ($origin IS NULL OR $origin = 2)
                 ORDER BY received_at DESC, origin DESC, id DESC
                 LIMIT $limit
                 """,
                 ("$h", query.Host),
                 ("$since", query.Since is { } s ? ToMicros(s) : null),
                 ("$sev", query.Severity is { } sev ? ToText(sev) : null),
+                ("$metric", query.Metric),
+                ("$origin", query.Origin is { } origin ? (int)origin : null),
                 ("$limit", query.Limit));
             using var r = cmd.ExecuteReader();
             var list = new List<AlertRecord>();

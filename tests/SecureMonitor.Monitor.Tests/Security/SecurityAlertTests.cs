@@ -140,6 +140,37 @@ public sealed class SecurityAlertTests(ITestOutputHelper output) : MonitorTestBa
         Assert.Contains("4 more message(s) refused", alerts[0].Alert.Summary);
     }
 
+    [Fact]
+    public async Task A_restarted_monitor_does_not_report_again_the_spool_drops_it_reported_before()
+    {
+        var pki = NewPki(watchers: ["web-01"]);
+        var data = Directory.CreateTempSubdirectory("sm-monitor-data-").FullName;
+        try
+        {
+            await using (var monitor = await MonitorHarness.StartAsync(pki, new MonitorHarnessOptions { Time = pki.Time, DataDirectory = data }))
+            await using (var watcher = await monitor.ConnectWatcherAsync("web-01"))
+            {
+                TestWatcherConnection.ExpectAck(await watcher.SendEnvelopeAsync(watcher.Seal(Heartbeat(5))), AckStatus.Accepted);
+                await Eventually.WaitUntilAsync(async () => (await SpoolAlertsAsync(monitor)).Count == 1, () => "no spool alert", Bound);
+            }
+
+            await using var restarted = await MonitorHarness.StartAsync(pki, new MonitorHarnessOptions { Time = pki.Time, DataDirectory = data });
+            await using var again = await restarted.ConnectWatcherAsync("web-01");
+            // The same count again (the watcher still runs): reported already. Then one more drop: news.
+            TestWatcherConnection.ExpectAck(await again.SendEnvelopeAsync(again.Seal(Heartbeat(5))), AckStatus.Accepted);
+            TestWatcherConnection.ExpectAck(await again.SendEnvelopeAsync(again.Seal(Heartbeat(6))), AckStatus.Accepted);
+
+            await Eventually.WaitUntilAsync(async () => (await SpoolAlertsAsync(restarted)).Any(alert => alert.Alert.Value == 6),
+                () => "no alert for the new drop", Bound);
+            Assert.Equal([6.0, 5.0], (await SpoolAlertsAsync(restarted)).Select(alert => alert.Alert.Value));
+            Assert.Contains("1 more message(s) refused", (await SpoolAlertsAsync(restarted))[0].Alert.Summary);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     private static async Task<IReadOnlyList<AlertRecord>> SpoolAlertsAsync(MonitorHarness monitor) =>
         [.. (await monitor.Node.Store.ListAlertsAsync(new AlertQuery { Host = "web-01" })).Where(alert => alert.Alert.Metric == HostActor.SpoolDroppedMetric)];
 
