@@ -41,6 +41,9 @@ public sealed record MonitorOptions
     public int HostMessagesPerSecond { get; init; } = 500;
     public int TamperThreshold { get; init; } = 5;
     public TimeSpan TamperWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the refusal counters are added to the store (and once more at stop).</summary>
+    public TimeSpan RejectionCountsSaveInterval { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Where this node's cluster endpoint (Akka.Remote) binds; port 0 picks a free one.</summary>
     public string ClusterHostname { get; init; } = "127.0.0.1";
     public int ClusterPort { get; init; }
@@ -83,6 +86,7 @@ public sealed record MonitorOptions
         MaxSessionsPerOperatorCertificate = configuration.GetPositiveInt32("monitor:limits:sessions-per-operator-certificate", 4),
         TamperThreshold = configuration.GetPositiveInt32("monitor:security:tamper-threshold", 5),
         TamperWindow = configuration.GetDuration("monitor:security:tamper-window", TimeSpan.FromSeconds(60)),
+        RejectionCountsSaveInterval = configuration.GetDuration("monitor:security:rejection-counts-save-interval", TimeSpan.FromSeconds(10)),
         ClusterHostname = configuration.GetRequiredString("monitor:cluster:hostname"),
         ClusterPort = configuration.GetPort("monitor:cluster:port"),
         SeedNodes = ReadSeedNodes(configuration),

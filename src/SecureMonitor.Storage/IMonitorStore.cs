@@ -109,13 +109,38 @@ public interface IMonitorStore : IAsyncDisposable
     Task<IReadOnlyList<HostRecord>> ListHostsAsync(CancellationToken ct = default);
 
     /// <summary>
-    /// Deletes alert rows received before <paramref name="olderThan"/> and returns how many. Works in
+    /// Deletes alert rows received (or, for alerts the monitor raised, raised) before <paramref name="olderThan"/> and returns how many. Works in
     /// bounded batches, each its own fenced transaction, so it never holds the write lock for long; it is
     /// therefore not atomic as a whole: on <see cref="StaleFenceException"/> earlier batches stay deleted
     /// (they were deleted under a then-valid fence). Hosts and high-water marks are kept, so pruned
     /// sequences are still recognised as duplicates.
     /// </summary>
     Task<int> PruneAlertsAsync(DateTimeOffset olderThan, WriteFence fence, CancellationToken ct = default);
+
+    // ----- alerts the monitor raises -----
+
+    /// <summary>
+    /// Stores an alert the monitor raised itself (no watcher sequence; the subject need not be a known host),
+    /// under the fence like every write of a term. From then on <see cref="ListAlertsAsync"/> lists it with
+    /// the watchers' alerts (<see cref="AlertOrigin.Monitor"/>, sequence 0), and <see cref="PruneAlertsAsync"/>
+    /// prunes it by the time it was raised.
+    /// </summary>
+    /// <exception cref="ArgumentException">The alert fails <see cref="RaisedAlert.Validate"/>; nothing is written.</exception>
+    /// <exception cref="StaleFenceException">The fence is stale; nothing is written.</exception>
+    Task AppendRaisedAlertAsync(RaisedAlert alert, WriteFence fence, CancellationToken ct = default);
+
+    // ----- refusal counters -----
+
+    /// <summary>
+    /// Adds each increment to the stored total of its subject and reason (a new pair starts at 0), in one
+    /// transaction, and notes <paramref name="at"/> as the pair's last update. Not fenced: every node counts
+    /// what it refused (followers refuse handshakes too), and increments from several nodes add up.
+    /// </summary>
+    /// <exception cref="ArgumentException">A subject or reason is empty, or an increment is negative; nothing is written.</exception>
+    Task AddRejectionCountsAsync(IReadOnlyList<RejectionTally> increments, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>Every stored total, ordered by subject, then reason.</summary>
+    Task<IReadOnlyList<RejectionTally>> ListRejectionCountsAsync(CancellationToken ct = default);
 
     // ----- incidents -----
 

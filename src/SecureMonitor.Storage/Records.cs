@@ -128,14 +128,57 @@ public enum AppendOutcome
     Duplicate = 2,
 }
 
-/// <summary>A stored alert or resolution row.</summary>
+/// <summary>
+/// A stored alert or resolution row. A watcher's alert carries its sequence; an alert the monitor raised
+/// itself (<see cref="AlertOrigin.Monitor"/>, see <see cref="RaisedAlert"/>) has sequence 0, its
+/// <see cref="HostId"/> is the subject it concerns, and its sent and received times are when it was raised.
+/// </summary>
 public sealed record AlertRecord(
     string HostId,
     ulong Sequence,
     MessageKind Kind,
     DateTimeOffset ReceivedAt,
     DateTimeOffset SentAt,
-    AlertDetails Alert);
+    AlertDetails Alert,
+    AlertOrigin Origin = AlertOrigin.Watcher);
+
+/// <summary>Who raised an alert.</summary>
+public enum AlertOrigin
+{
+    /// <summary>A watcher sent it, sealed and sequenced.</summary>
+    Watcher = 1,
+
+    /// <summary>The monitor raised it about a host or peer (tampering suspected, a watcher's spool dropping messages).</summary>
+    Monitor = 2,
+}
+
+/// <summary>
+/// An alert the monitor raises itself: it has no watcher sequence. <see cref="Subject"/> is the host it
+/// concerns (the host whose certificate sent the bad messages), or the peer's address when no host was
+/// proven; it need not be a known host.
+/// </summary>
+public sealed record RaisedAlert(string Subject, DateTimeOffset At, AlertDetails Alert)
+{
+    /// <summary>Throws <see cref="ArgumentException"/> when the alert cannot be stored as it is.</summary>
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrEmpty(Subject);
+        ArgumentNullException.ThrowIfNull(Alert);
+        if (!double.IsFinite(Alert.Value) || !double.IsFinite(Alert.Threshold))
+            throw new ArgumentException($"Alert value and threshold must be finite (raised about '{Subject}').", nameof(Alert));
+        if (!Enum.IsDefined(Alert.Severity) || !Enum.IsDefined(Alert.State))
+            throw new ArgumentException($"Unknown severity or state (raised about '{Subject}').", nameof(Alert));
+        ArgumentException.ThrowIfNullOrEmpty(Alert.Metric);
+        ArgumentNullException.ThrowIfNull(Alert.RuleId);
+        ArgumentNullException.ThrowIfNull(Alert.Summary);
+    }
+}
+
+/// <summary>
+/// How many messages or connections of one subject (a host id, or "-" for peers that proved no identity)
+/// were refused for one reason (its metric name, e.g. <c>bad_hmac</c>): an increment to add, or a total.
+/// </summary>
+public sealed record RejectionTally(string Subject, string Reason, long Count);
 
 /// <summary>Filter for <see cref="IMonitorStore.ListAlertsAsync"/>. Null filters match everything.</summary>
 public sealed record AlertQuery
@@ -151,6 +194,12 @@ public sealed record AlertQuery
 
     /// <summary>Only alerts of exactly this severity.</summary>
     public AlertSeverity? Severity { get; init; }
+
+    /// <summary>Only alerts of exactly this metric.</summary>
+    public string? Metric { get; init; }
+
+    /// <summary>Only alerts of this origin (the watchers', or the monitor's own).</summary>
+    public AlertOrigin? Origin { get; init; }
 
     /// <summary>At most this many rows, 1..<see cref="MaxLimit"/>.</summary>
     public int Limit { get; init; } = 100;

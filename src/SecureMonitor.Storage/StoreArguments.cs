@@ -50,6 +50,24 @@ internal static class StoreArguments
         ArgumentOutOfRangeException.ThrowIfLessThan(applied.Revision, 1);
     }
 
+    public static void ValidateRaisedAlert(RaisedAlert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        alert.Validate();
+    }
+
+    public static void ValidateRejectionCounts(IReadOnlyList<RejectionTally> increments)
+    {
+        ArgumentNullException.ThrowIfNull(increments);
+        foreach (var increment in increments)
+        {
+            ArgumentNullException.ThrowIfNull(increment, nameof(increments));
+            ArgumentException.ThrowIfNullOrEmpty(increment.Subject, nameof(increments));
+            ArgumentException.ThrowIfNullOrEmpty(increment.Reason, nameof(increments));
+            ArgumentOutOfRangeException.ThrowIfNegative(increment.Count, nameof(increments));
+        }
+    }
+
     public static void ValidateLimit(int limit)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);

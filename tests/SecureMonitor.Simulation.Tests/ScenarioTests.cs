@@ -78,7 +78,10 @@ public sealed class ScenarioTests(ITestOutputHelper output)
         Assert.Equal(tampered.Sent, tampered.Rejected.Values.Sum());
         Assert.True(tampered.Rejected.ContainsKey(Protocol.RejectionReason.BadTag) && tampered.Rejected.ContainsKey(Protocol.RejectionReason.BadHmac));
         Assert.Equal(report.Tallies[0].HostId, Assert.Single(bed.Harness.SecurityAlerts.Alerts).HostId);
-        Assert.Empty(report.Incidents!);
+        // Tampering is an attack signal: one incident, of the tampering alone (none of the refused SYN-flood alerts).
+        var incident = Assert.Single(report.Incidents!);
+        Assert.Equal([Analysis.Correlation.CorrelationOptions.TamperingMetric], incident.Metrics.Keys);
+        Assert.Equal([report.Tallies[0].HostId], incident.Hosts);
     }
 
     [Fact]
@@ -97,7 +100,11 @@ public sealed class ScenarioTests(ITestOutputHelper output)
             // The node stored each sequence once: exactly what was accepted, none of the replays.
             Assert.Equal(tally.Total.Accepted, bed.Harness.Sink.AcceptedCount(tally.HostId));
         }
-        Assert.Empty(report.Incidents!);
+        // Replaying past the tamper threshold is tampering, for every host here: one incident, no storm.
+        Assert.Equal(report.Tallies.Select(tally => tally.HostId).Order(), bed.Harness.SecurityAlerts.Alerts.Select(alert => alert.HostId).Order());
+        var incident = Assert.Single(report.Incidents!);
+        Assert.Contains(Analysis.Correlation.CorrelationOptions.TamperingMetric, incident.Metrics.Keys);
+        Assert.DoesNotContain("alert_storm", incident.Kinds);
     }
 
     [Fact]

@@ -525,6 +525,76 @@ public abstract class MonitorStoreContractTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ListAlertsAsync(new AlertQuery { Limit = AlertQuery.MaxLimit + 1 }));
     }
 
+    // ------------------------------------------------------------------ alerts the monitor raises
+
+    private static RaisedAlert Raised(string subject, DateTimeOffset at, AlertSeverity severity = AlertSeverity.Critical) =>
+        new(subject, at, new AlertDetails("security", "security.tampering", severity, AlertState.Firing, 5, 5,
+            $"tampering suspected: 5 integrity failures from {subject}"));
+
+    [Fact]
+    public async Task Alerts_the_monitor_raised_are_listed_with_the_watchers_alerts_and_filtered_alike()
+    {
+        var fence = await SeedAlertsAsync();
+        await Store.AppendRaisedAlertAsync(Raised("web-1", At(3)), fence);           // same instant as web-1#2: listed first
+        await Store.AppendRaisedAlertAsync(Raised("203.0.113.7", At(6), AlertSeverity.Warning), fence); // a peer, no host
+
+        var all = await Store.ListAlertsAsync(new AlertQuery());
+        Assert.Equal(["203.0.113.7#0", "web-1#3", "db-1#1", "web-1#0", "web-1#2", "web-2#1", "web-1#1"], Keys(all));
+        var raised = all[0];
+        Assert.Equal(new AlertRecord("203.0.113.7", 0, MessageKind.Alert, At(6), At(6), Raised("203.0.113.7", At(6), AlertSeverity.Warning).Alert,
+            AlertOrigin.Monitor), raised);
+        Assert.Equal(AlertOrigin.Watcher, all[1].Origin);
+        Assert.Equal(["web-1#3", "web-1#0", "web-1#2", "web-1#1"], Keys(await Store.ListAlertsAsync(new AlertQuery { Host = "web-1" })));
+        Assert.Equal(["web-1#0", "web-1#2", "web-2#1"], Keys(await Store.ListAlertsAsync(new AlertQuery { Severity = AlertSeverity.Critical })));
+        Assert.Equal(["203.0.113.7#0", "web-1#3"], Keys(await Store.ListAlertsAsync(new AlertQuery { Since = At(5) })));
+        Assert.Equal(["203.0.113.7#0"], Keys(await Store.ListAlertsAsync(new AlertQuery { Limit = 1 })));
+        Assert.Equal(["203.0.113.7#0", "web-1#0"], Keys(await Store.ListAlertsAsync(new AlertQuery { Origin = AlertOrigin.Monitor })));
+        Assert.Equal(["web-1#3", "db-1#1"], Keys(await Store.ListAlertsAsync(new AlertQuery { Origin = AlertOrigin.Watcher, Limit = 2 })));
+        Assert.Equal(["web-1#0"], Keys(await Store.ListAlertsAsync(new AlertQuery { Metric = "security.tampering", Host = "web-1" })));
+        Assert.Equal(["web-1#3", "db-1#1", "web-1#2", "web-2#1", "web-1#1"], Keys(await Store.ListAlertsAsync(new AlertQuery { Metric = "cpu.percent" })));
+        // Not a host: the monitor's alert about a peer adds none.
+        Assert.DoesNotContain("203.0.113.7", (await Store.ListHostsAsync()).Select(h => h.HostId));
+    }
+
+    [Fact]
+    public async Task Alerts_the_monitor_raises_are_fenced_validated_and_pruned_by_when_they_were_raised()
+    {
+        var old = await LeadAsync("node-a");
+        await Store.ReleaseLeaseAsync("node-a", old.Epoch);
+        var fence = await LeadAsync("node-b");
+
+        await Assert.ThrowsAsync<StaleFenceException>(() => Store.AppendRaisedAlertAsync(Raised("web-1", At(1)), old));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.AppendRaisedAlertAsync(Raised("", At(1)), fence));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.AppendRaisedAlertAsync(
+            Raised("web-1", At(1)) with { Alert = Raised("web-1", At(1)).Alert with { Value = double.NaN } }, fence));
+        Assert.Empty(await Store.ListAlertsAsync(new AlertQuery()));
+
+        await Store.AppendRaisedAlertAsync(Raised("web-1", At(1)), fence);
+        await Store.AppendRaisedAlertAsync(Raised("web-1", At(20)), fence);
+        await Store.AppendAsync([Alert("web-1", 1, At(2))], fence);
+
+        Assert.Equal(2, await Store.PruneAlertsAsync(At(10), fence));
+        Assert.Equal([At(20)], (await Store.ListAlertsAsync(new AlertQuery())).Select(a => a.ReceivedAt));
+    }
+
+    // ------------------------------------------------------------------ refusal counters
+
+    [Fact]
+    public async Task Refusal_counts_add_up_across_calls_and_store_instances_and_are_listed_in_order()
+    {
+        Assert.Empty(await Store.ListRejectionCountsAsync());
+
+        await Store.AddRejectionCountsAsync([new("web-1", "bad_hmac", 3), new("-", "handshake", 2), new("web-1", "bad_hmac", 1)], At(1));
+        var other = await OpenAnotherAsync();                       // another node on the same database
+        await other.AddRejectionCountsAsync([new("web-1", "bad_hmac", 5), new("web-1", "replay", 1)], At(2));
+        await Store.AddRejectionCountsAsync([], At(3));
+
+        Assert.Equal([new("-", "handshake", 2), new("web-1", "bad_hmac", 9), new("web-1", "replay", 1)], await Store.ListRejectionCountsAsync());
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.AddRejectionCountsAsync([new("web-1", "replay", 1), new("web-1", "replay", -1)], At(4)));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.AddRejectionCountsAsync([new("", "replay", 1)], At(4)));
+        Assert.Equal(1, (await other.ListRejectionCountsAsync()).Single(t => t.Reason == "replay").Count);
+    }
+
     // ------------------------------------------------------------------ prune
 
     [Fact]

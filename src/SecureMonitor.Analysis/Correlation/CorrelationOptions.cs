@@ -16,9 +16,14 @@ namespace SecureMonitor.Analysis.Correlation;
 /// </summary>
 public sealed record CorrelationOptions
 {
-    /// <summary>Network attack signals from the watcher's TCP sampler: a SYN flood is DoS by definition.</summary>
+    /// <summary>The metric of the alert the monitor raises itself when one host's (or peer's) messages keep
+    /// failing integrity checks or replay: someone is forging or replaying traffic.</summary>
+    public const string TamperingMetric = "security.tampering";
+
+    /// <summary>Network attack signals from the watcher's TCP sampler (a SYN flood is DoS by definition), and
+    /// the monitor's own tampering alert.</summary>
     public static readonly ImmutableHashSet<string> DefaultAttackMetrics = ImmutableHashSet.Create(
-        StringComparer.Ordinal, "tcp.syn_recv", "tcp.listen_overflows", "tcp.syncookies_sent", "tcp.listen_drops");
+        StringComparer.Ordinal, "tcp.syn_recv", "tcp.listen_overflows", "tcp.syncookies_sent", "tcp.listen_drops", TamperingMetric);
 
     /// <summary>K: distinct hosts with a firing alert within <see cref="Window"/> that make a distributed episode.</summary>
     public int MinHosts { get; init; } = 3;

@@ -5,6 +5,7 @@ using SecureMonitor.Analysis.Correlation;
 using SecureMonitor.Analysis.Liveness;
 using SecureMonitor.Monitor.Incidents;
 using SecureMonitor.Monitor.Persistence;
+using SecureMonitor.Monitor.Security;
 using SecureMonitor.Protocol.Wire;
 
 namespace SecureMonitor.Monitor.Hosts;
@@ -20,8 +21,17 @@ public sealed partial class HostActor : ReceiveActor, IWithTimers
     /// <summary>The metric of the alert the monitor raises itself when a watcher goes silent.</summary>
     public const string SilencedMetric = "watcher.silenced";
 
+    /// <summary>The metric of the alert the monitor raises (and stores) when a watcher's heartbeat says its full
+    /// spool refused more messages: alerts it refused never reach the monitor.</summary>
+    public const string SpoolDroppedMetric = "watcher.spool_dropped";
+
+    /// <summary>Rule id of the spool-dropped alert (the monitor's, not a watcher rule).</summary>
+    public const string SpoolDroppedRule = "monitor.spool-dropped";
+
     private readonly string _hostId;
     private readonly IActorRef _correlator;
+    private readonly IActorRef _raisedAlerts;
+    private readonly SpoolDropEpisodes _spoolDrops;
     private readonly TimeSpan _evaluateEvery;
     private readonly HostLiveness _liveness;
     private readonly List<LivenessChanged> _changes = [];
@@ -29,9 +39,19 @@ public sealed partial class HostActor : ReceiveActor, IWithTimers
     private DateTimeOffset? _lastHeartbeat;
 
     public HostActor(string hostId, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery)
+        : this(hostId, liveness, correlator, evaluateEvery, ActorRefs.Nobody, 0)
+    {
+    }
+
+    /// <param name="raisedAlerts">Where the alerts the monitor raises about this host go to be stored (spool drops).</param>
+    /// <param name="spoolDroppedReported">The drop count of the last spool alert stored about this host (0: none).</param>
+    public HostActor(string hostId, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery, IActorRef raisedAlerts,
+        ulong spoolDroppedReported)
     {
         _hostId = hostId;
         _correlator = correlator;
+        _raisedAlerts = raisedAlerts;
+        _spoolDrops = new SpoolDropEpisodes(spoolDroppedReported);
         _evaluateEvery = evaluateEvery;
         _liveness = new HostLiveness(liveness);
         _log = Context.Logger();
@@ -93,6 +113,10 @@ public sealed partial class HostActor : ReceiveActor, IWithTimers
     {
         // Any verified message proves the watcher is alive, not only heartbeats.
         Seen(stored.ReceivedAt);
+        if (stored.Message.BodyCase == WatcherMessage.BodyOneofCase.Heartbeat)
+        {
+            ObserveSpool(stored.Message.Heartbeat.SpoolDropped, stored.ReceivedAt);
+        }
         if (stored.Message.BodyCase != WatcherMessage.BodyOneofCase.Alert)
         {
             return null;
@@ -101,6 +125,19 @@ public sealed partial class HostActor : ReceiveActor, IWithTimers
         return new ObservedAlert(_hostId, alert.RuleId, alert.Metric,
             alert.Severity == Severity.Critical ? AlertLevel.Critical : AlertLevel.Warning,
             alert.Value, alert.State == AlertState.Firing, stored.ReceivedAt);
+    }
+
+    /// <summary>A new episode of spool drops becomes a stored alert (once per episode, not per heartbeat).</summary>
+    private void ObserveSpool(ulong dropped, DateTimeOffset at)
+    {
+        if (_spoolDrops.Observe(dropped) is not { } more)
+        {
+            return;
+        }
+        LogSpoolDropped(_log, _hostId, more, dropped);
+        _raisedAlerts.Tell(RaiseAlert.From(new Storage.RaisedAlert(_hostId, at, new Storage.AlertDetails(SpoolDroppedRule, SpoolDroppedMetric,
+            Storage.AlertSeverity.Warning, Storage.AlertState.Firing, dropped, 0,
+            $"the watcher's spool is full: {more} more message(s) refused ({dropped} since the watcher started); alerts it refused are lost"))));
     }
 
     private void Seen(DateTimeOffset at)
@@ -132,6 +169,9 @@ public sealed partial class HostActor : ReceiveActor, IWithTimers
         }
         _changes.Clear();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watcher {Host} reports its full spool refused {More} more message(s) ({Total} since it started)")]
+    private static partial void LogSpoolDropped(ILogger log, string host, ulong more, ulong total);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Count} stored message(s) of {Host} were not correlated: its actor failed ({Error}) and restarts")]
     private static partial void LogBatchLost(ILogger log, int count, string host, string error);

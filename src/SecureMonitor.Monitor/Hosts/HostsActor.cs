@@ -26,15 +26,27 @@ public sealed partial class HostsActor : ReceiveActor, IWithUnboundedStash
 
     private readonly Storage.IMonitorStore _store;
 
+    private readonly IActorRef _raisedAlerts;
+    private IReadOnlyDictionary<string, ulong> _spoolDroppedReported = new Dictionary<string, ulong>();
+
     public HostsActor(Storage.IMonitorStore store, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery)
+        : this(store, liveness, correlator, evaluateEvery, ActorRefs.Nobody)
+    {
+    }
+
+    /// <param name="raisedAlerts">Where hosts send the alerts the monitor raises about them (spool drops).</param>
+    public HostsActor(Storage.IMonitorStore store, HostLivenessOptions liveness, IActorRef correlator, TimeSpan evaluateEvery,
+        IActorRef raisedAlerts)
     {
         _store = store;
+        _raisedAlerts = raisedAlerts;
         _liveness = liveness;
         _correlator = correlator;
         _evaluateEvery = evaluateEvery;
         _log = Context.Logger();
         Receive<KnownHosts>(known =>
         {
+            _spoolDroppedReported = known.SpoolDroppedReported;
             foreach (var host in known.HostIds)
             {
                 HostFor(host);
@@ -48,12 +60,28 @@ public sealed partial class HostsActor : ReceiveActor, IWithUnboundedStash
 
     public IStash Stash { get; set; } = null!;
 
-    /// <summary>Hosts the store knows, read when the actor starts.</summary>
-    private sealed record KnownHosts(IReadOnlyList<string> HostIds);
+    /// <summary>Hosts the store knows, read when the actor starts, and the drop count of the last spool alert
+    /// stored about each (so a new term does not report the same drops again).</summary>
+    private sealed record KnownHosts(IReadOnlyList<string> HostIds, IReadOnlyDictionary<string, ulong> SpoolDroppedReported);
 
     protected override void PreStart() => ReadKnownHostsAsync().PipeTo(Self);
 
-    private async Task<KnownHosts> ReadKnownHostsAsync() => new([.. (await _store.ListHostsAsync()).Select(host => host.HostId)]);
+    private async Task<KnownHosts> ReadKnownHostsAsync()
+    {
+        var hosts = await _store.ListHostsAsync();
+        var spoolAlerts = await _store.ListAlertsAsync(new Storage.AlertQuery
+        {
+            Metric = HostActor.SpoolDroppedMetric,
+            Origin = Storage.AlertOrigin.Monitor,
+            Limit = Storage.AlertQuery.MaxLimit,
+        });
+        var reported = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        foreach (var alert in spoolAlerts) // newest first: the first of each host is its last
+        {
+            reported.TryAdd(alert.HostId, (ulong)Math.Max(0, alert.Alert.Value));
+        }
+        return new KnownHosts([.. hosts.Select(host => host.HostId)], reported);
+    }
 
     private void Routing()
     {
@@ -142,7 +170,8 @@ public sealed partial class HostsActor : ReceiveActor, IWithUnboundedStash
         if (!_hosts.TryGetValue(hostId, out var host))
         {
             // Host ids are validated by the PKI (lower-case letters, digits, '.', '_', '-'): safe as actor names.
-            host = Context.ActorOf(Props.Create(() => new HostActor(hostId, _liveness, _correlator, _evaluateEvery)), "host-" + hostId);
+            var reported = _spoolDroppedReported.GetValueOrDefault(hostId);
+            host = Context.ActorOf(Props.Create(() => new HostActor(hostId, _liveness, _correlator, _evaluateEvery, _raisedAlerts, reported)), "host-" + hostId);
             _hosts[hostId] = host;
             LogHostTracked(_log, hostId);
         }

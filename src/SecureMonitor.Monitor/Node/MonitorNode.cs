@@ -133,9 +133,19 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
             options.Notifications.DispatcherOptions(), time, loggers.CreateLogger<NotificationDispatcher>());
         OnStop(Notifier.DisposeAsync);
 
-        var securityAlerts = hooks.SecurityAlerts ?? new LoggingSecurityAlertSink(loggers.CreateLogger<LoggingSecurityAlertSink>());
-        var tamper = new TamperDetector(options.TamperThreshold, options.TamperWindow, time, securityAlerts);
+        // Tampering is logged, and stored and correlated by the singleton, wherever it runs.
+        ISecurityAlertSink[] securityAlerts =
+        [
+            new LoggingSecurityAlertSink(loggers.CreateLogger<LoggingSecurityAlertSink>()),
+            new SingletonSecurityAlertSink(() => SingletonProxy, options.TamperThreshold),
+            .. hooks.SecurityAlerts is { } observer ? [observer] : Array.Empty<ISecurityAlertSink>(),
+        ];
+        var tamper = new TamperDetector(options.TamperThreshold, options.TamperWindow, time, new SecurityAlertSinks(securityAlerts));
         Rejections = new RejectionCounters(tamper, time, loggers.CreateLogger<RejectionCounters>());
+        // Registered after the store and before the listener: stopped after the listener, before the store.
+        var countsSaver = await RejectionCountsSaver.StartAsync(Rejections, store, options.RejectionCountsSaveInterval, time,
+            loggers.CreateLogger<RejectionCountsSaver>(), cancellationToken);
+        OnStop(countsSaver.DisposeAsync);
 
         var feed = new AdminFeed();
         _termParts = new LeaderTermParts(options, store, Notifier, keys, Rejections, hooks.OnStored, time, OnStoreFailed);
@@ -209,6 +219,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
         // Between monitor nodes: mutual TLS pinned to our CA, and only allow-listed types on the wire.
         MonitorClusterSerialization.Allow<ForwardedAdminCommand>();
         MonitorClusterSerialization.Allow<ForwardedAdminReply>();
+        MonitorClusterSerialization.Allow<RaiseAlert>();
         var nodeConfig = MonitorClusterConfig.For(options, advertised)
             .WithFallback(RemotingTls.Config)
             .WithFallback(MonitorClusterSerialization.Config());

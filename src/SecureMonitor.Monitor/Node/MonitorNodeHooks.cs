@@ -13,6 +13,7 @@ public sealed record MonitorNodeHooks
     /// <summary>Called once per stored message, after it is durable.</summary>
     public Action<StoredEvent>? OnStored { get; init; }
 
+    /// <summary>Told every security alert too, besides the log and the store.</summary>
     public ISecurityAlertSink? SecurityAlerts { get; init; }
 
     /// <summary>Channels added to the configured ones (log, webhook, Alertmanager).</summary>

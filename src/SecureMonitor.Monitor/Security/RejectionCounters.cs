@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using SecureMonitor.Protocol;
+using SecureMonitor.Storage;
 using SecureMonitor.Transport.Listening;
 
 namespace SecureMonitor.Monitor.Security;
@@ -11,6 +12,8 @@ namespace SecureMonitor.Monitor.Security;
 /// once and the rest as one summary line per burst window (an attacker must not be able to flood the
 /// log), and feeds integrity failures to the <see cref="TamperDetector"/>. Never logs secrets: the
 /// detail strings come from validators and decoders that do not see key material.
+/// Totals survive restarts: <see cref="RejectionCountsSaver"/> adds what was counted to the store's totals and
+/// restores them at start (<see cref="Restore"/>).
 /// Also counts, per host, the heartbeats shed under overload (<see cref="Shed"/>): not refusals (they
 /// are acknowledged), but messages the node chose not to process, which operators must see too.
 /// </summary>
@@ -39,16 +42,25 @@ public sealed partial class RejectionCounters : IConnectionRejectionSink
         var host = hostId ?? Unauthenticated;
         var counter = _counters.GetOrAdd((host, reason), static _ => new Counter());
         var suppressed = Count(counter);
+        Interlocked.Increment(ref counter.Unsaved);
         if (suppressed >= 0)
         {
             LogRejected(_log, host, reason.ToMetricName(), detail, remote?.ToString() ?? "?", suppressed);
         }
 
-        if (hostId is not null)
+        // Without a proven host, the peer's address (not its port, which changes per connection) is the subject.
+        if ((hostId ?? PeerAddress(remote)) is { } subject)
         {
-            _tamper.Observe(hostId, reason);
+            _tamper.Observe(subject, reason);
         }
     }
+
+    private static string? PeerAddress(EndPoint? remote) => remote switch
+    {
+        IPEndPoint ip => ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4().ToString() : ip.Address.ToString(),
+        null => null,
+        var other => other.ToString(),
+    };
 
     /// <summary>Counts a verified heartbeat of <paramref name="hostId"/> shed under overload.</summary>
     public void Shed(string hostId, ShedCause cause)
@@ -87,7 +99,7 @@ public sealed partial class RejectionCounters : IConnectionRejectionSink
         }
     }
 
-    /// <summary>Total refusals for one host and reason since start.</summary>
+    /// <summary>Total refusals for one host and reason, the stored totals of earlier runs included.</summary>
     public long Count(string? hostId, RejectionReason reason) =>
         _counters.TryGetValue((hostId ?? Unauthenticated, reason), out var counter) ? Interlocked.Read(ref counter.Total) : 0;
 
@@ -96,9 +108,49 @@ public sealed partial class RejectionCounters : IConnectionRejectionSink
         [.. _counters.Select(entry => new RejectionCount(entry.Key.Host, entry.Key.Reason, Interlocked.Read(ref entry.Value.Total)))
                      .OrderBy(count => count.Host, StringComparer.Ordinal).ThenBy(count => count.Reason)];
 
+    /// <summary>Adds the totals stored by earlier runs (and other nodes) to the counts, at start. Reasons this
+    /// build does not know are left out.</summary>
+    public void Restore(IEnumerable<RejectionTally> stored)
+    {
+        foreach (var tally in stored)
+        {
+            if (ReasonsByName.TryGetValue(tally.Reason, out var reason))
+            {
+                var counter = _counters.GetOrAdd((tally.Subject, reason), static _ => new Counter());
+                lock (counter)
+                {
+                    counter.Total += tally.Count;
+                }
+            }
+        }
+    }
+
+    /// <summary>The refusals counted since the last call, to add to the store's totals; give them back with
+    /// <see cref="ReturnUnsaved"/> if they could not be stored.</summary>
+    public IReadOnlyList<RejectionTally> TakeUnsaved() =>
+        [.. _counters.Select(entry => new RejectionTally(entry.Key.Host, entry.Key.Reason.ToMetricName(), Interlocked.Exchange(ref entry.Value.Unsaved, 0)))
+                     .Where(tally => tally.Count > 0)];
+
+    /// <summary>Increments <see cref="TakeUnsaved"/> handed out that the store did not take.</summary>
+    public void ReturnUnsaved(IEnumerable<RejectionTally> unsaved)
+    {
+        foreach (var tally in unsaved)
+        {
+            if (ReasonsByName.TryGetValue(tally.Reason, out var reason) && _counters.TryGetValue((tally.Subject, reason), out var counter))
+            {
+                Interlocked.Add(ref counter.Unsaved, tally.Count);
+            }
+        }
+    }
+
+    private static readonly IReadOnlyDictionary<string, RejectionReason> ReasonsByName =
+        Enum.GetValues<RejectionReason>().ToDictionary(reason => reason.ToMetricName(), StringComparer.Ordinal);
+
     private sealed class Counter
     {
         public long Total;
+        /// <summary>Counted since the last save to the store.</summary>
+        public long Unsaved;
         public DateTimeOffset? BurstStartedAt;
         public long SuppressedInBurst;
     }

@@ -4,10 +4,12 @@ using SecureMonitor.Protocol;
 namespace SecureMonitor.Monitor.Security;
 
 /// <summary>
-/// Raises "tampering suspected" when one authenticated host produces repeated integrity failures
-/// (envelopes that fail authentication, claim another host, or use unknown keys) within a window.
-/// A host that merely resends (replay of an envelope already processed) is not suspected: watchers
-/// legitimately resend after a lost acknowledgement. One alert per host per window.
+/// Raises "tampering suspected" when one host (or, before any host is proven, one peer address) produces
+/// repeated integrity failures (envelopes that fail authentication, claim another host, use unknown keys,
+/// or replay an envelope already processed) within a window. Replays count: a watcher resumes after the
+/// high-water mark the monitor gives it on connecting, so it resends an accepted envelope only when an
+/// acknowledgement raced a lost connection, once or twice, not <c>threshold</c> times in a window.
+/// One alert per subject per window.
 /// </summary>
 public sealed class TamperDetector(int threshold, TimeSpan window, TimeProvider time, ISecurityAlertSink alerts)
 {
@@ -16,7 +18,7 @@ public sealed class TamperDetector(int threshold, TimeSpan window, TimeProvider 
     public static bool IsIntegrityFailure(RejectionReason reason) => reason is
         RejectionReason.BadTag or RejectionReason.BadHmac or RejectionReason.HostMismatch or
         RejectionReason.UnknownKeyId or RejectionReason.KeyExpired or RejectionReason.Malformed or
-        RejectionReason.UnknownVersion or RejectionReason.Oversized;
+        RejectionReason.UnknownVersion or RejectionReason.Oversized or RejectionReason.Replay;
 
     public void Observe(string hostId, RejectionReason reason)
     {
@@ -65,12 +67,13 @@ public sealed class TamperDetector(int threshold, TimeSpan window, TimeProvider 
     }
 }
 
-/// <summary>A host whose messages repeatedly failed integrity checks.</summary>
+/// <summary>A host whose messages repeatedly failed integrity checks; <see cref="HostId"/> is the peer's
+/// address when no host was proven.</summary>
 public sealed record TamperingSuspected(string HostId, int Failures, TimeSpan Window, DateTimeOffset At,
     IReadOnlyDictionary<RejectionReason, int> Reasons);
 
-/// <summary>Where security alerts raised by the monitor itself go (log now; the store and incident
-/// pipeline subscribe in the monitor node).</summary>
+/// <summary>Where security alerts raised by the monitor itself go: the log (<see cref="LoggingSecurityAlertSink"/>)
+/// and the store and incident pipeline (<see cref="SingletonSecurityAlertSink"/>).</summary>
 public interface ISecurityAlertSink
 {
     void TamperingSuspected(TamperingSuspected alert);

@@ -5,6 +5,7 @@ using SecureMonitor.Monitor.Admin.Feed;
 using SecureMonitor.Monitor.Hosts;
 using SecureMonitor.Monitor.Incidents;
 using SecureMonitor.Monitor.Persistence;
+using SecureMonitor.Monitor.Security;
 using SecureMonitor.Monitor.Sessions;
 using SecureMonitor.Monitor.Thresholds;
 using SecureMonitor.Notifications;
@@ -38,6 +39,7 @@ public sealed record MonitorSingletonSettings(
 /// MonitorSingleton
 ///   ├─ hosts         HostsActor ─► host-{id} HostActor (liveness), per host
 ///   ├─ correlator    DosCorrelatorActor ─► incidents IncidentsActor (store, then notify)
+///   ├─ raised-alerts RaisedAlertsActor (the monitor's own alerts: store, then correlate and feed)
 ///   ├─ thresholds    ThresholdsActor (settings, pushes, acknowledgements)
 ///   ├─ retention     RetentionActor (hourly pruning)
 ///   ├─ admin-feed    AdminFeedActor (live feed of the consoles)
@@ -57,18 +59,22 @@ public sealed partial class MonitorSingleton : ReceiveActor
         var options = settings.Options;
         var correlator = Context.ActorOf(Props.Create(() =>
             new DosCorrelatorActor(options.Correlation, settings.Store, settings.Fence, settings.Notifier, options.NodeId)), "correlator");
+        var feed = Context.ActorOf(Props.Create(() => new AdminFeedActor(settings.Feed)), "admin-feed");
+        var raisedAlerts = Context.ActorOf(Props.Create(() =>
+            new RaisedAlertsActor(settings.Store, settings.Fence, correlator, feed)), "raised-alerts");
         var hosts = Context.ActorOf(Props.Create(() =>
-            new HostsActor(settings.Store, options.Liveness, correlator, TimeSpan.FromSeconds(1))), "hosts");
+            new HostsActor(settings.Store, options.Liveness, correlator, TimeSpan.FromSeconds(1), raisedAlerts)), "hosts");
         var thresholds = Context.ActorOf(Props.Create(() =>
             new ThresholdsActor(settings.Store, settings.Fence, settings.Watchers, options.ThresholdBaseline)), "thresholds");
         Context.ActorOf(Props.Create(() => new RetentionActor(settings.Store, settings.Fence, options.AlertRetention)), "retention");
-        var feed = Context.ActorOf(Props.Create(() => new AdminFeedActor(settings.Feed)), "admin-feed");
         var admin = settings.AdminHandler is { } handler
             ? Context.ActorOf(Props.Create(() => new Admin.Forwarding.AdminForwardActor(handler, options.NodeId)), "admin")
             : ActorRefs.Nobody;
         _parts = new SingletonParts(hosts, correlator, thresholds, feed);
 
         Receive<GetSingletonParts>(_ => Sender.Tell(_parts));
+        // Alerts the monitor raises itself (tampering suspected), from any node's sessions.
+        Receive<RaiseAlert>(raise => raisedAlerts.Forward(raise));
         // Followers reach the singleton through the proxy; admin commands go on to its admin child.
         Receive<Admin.Forwarding.ForwardedAdminCommand>(forwarded => admin.Forward(forwarded));
     }

@@ -1,3 +1,4 @@
+using SecureMonitor.Analysis.Correlation;
 using SecureMonitor.Protocol;
 using SecureMonitor.Simulation.Fleet;
 using SecureMonitor.Simulation.Observation;
@@ -76,6 +77,32 @@ public static class Checks
         return Check.Of("no incident", incidents.Value!.Count == 0, expected,
             incidents.Value!.Count == 0 ? "no incident names a virtual host"
                 : $"{incidents.Value!.Count} incident(s): {string.Join("; ", incidents.Value!.Select(Describe))}{Foreign(context, incidents.Value!)}");
+    }
+
+    /// <summary>
+    /// The monitor's tampering alerts are an attack signal: exactly one incident, naming exactly
+    /// <paramref name="suspects"/>, whose metrics are <see cref="CorrelationOptions.TamperingMetric"/> and
+    /// <paramref name="alsoAllowed"/> only (so nothing refused reached correlation).
+    /// </summary>
+    public static async Task<IReadOnlyList<Check>> TamperingIncidentAsync(ScenarioContext context, IReadOnlySet<string> suspects, string expected,
+        DateTimeOffset deadline, CancellationToken cancellationToken, params string[] alsoAllowed)
+    {
+        var (one, incident) = await ExactlyOneIncidentAsync(context, "exactly one incident for the tampering",
+            found => found.Metrics.ContainsKey(CorrelationOptions.TamperingMetric) && found.Hosts.IsSupersetOf(suspects), deadline, cancellationToken);
+        if (incident is null)
+        {
+            return [one];
+        }
+        var named = incident.Hosts.Where(context.Hosts.Contains).ToHashSet(StringComparer.Ordinal);
+        var others = incident.Metrics.Keys.Where(metric => metric != CorrelationOptions.TamperingMetric && !alsoAllowed.Contains(metric))
+            .Order(StringComparer.Ordinal).ToList();
+        return
+        [
+            one,
+            Check.Of("evidence", incident.Metrics.ContainsKey(CorrelationOptions.TamperingMetric) && named.SetEquals(suspects) && others.Count == 0, expected,
+                $"metrics {string.Join(", ", incident.Metrics.Keys.Order(StringComparer.Ordinal))}; names {named.Intersect(suspects).Count()} of " +
+                $"{suspects.Count} suspect(s) and {named.Except(suspects).Count()} other host(s)"),
+        ];
     }
 
     /// <summary>Waits (until <paramref name="deadline"/>) for an incident naming this run's hosts and expects exactly one.</summary>

@@ -8,8 +8,9 @@ namespace SecureMonitor.Simulation.Scenarios;
 /// <summary>
 /// A third of the hosts (at least one) send envelopes altered after sealing, one bit flipped in the
 /// ciphertext, the tag or the MAC, between their honest heartbeats: more of them within the tamper
-/// window than the monitor's tamper threshold. The altered envelopes carry SYN-flood alerts, so had
-/// any reached correlation an incident would open.
+/// window than the monitor's tamper threshold. The monitor's tampering alert opens an incident (an attack
+/// signal); the altered envelopes carry SYN-flood alerts, so had any reached correlation its metrics would
+/// show it.
 /// </summary>
 public sealed class TamperScenario : Scenario
 {
@@ -20,7 +21,7 @@ public sealed class TamperScenario : Scenario
 
     public override string Expectation =>
         "each altered envelope refused for its reason (bad_tag, bad_hmac) and counted, honest traffic still accepted on the same connection, " +
-        "a 'tampering suspected' alert for each tampering host, no incident";
+        "a 'tampering suspected' alert for each tampering host, and one incident for it that names only them and none of the refused alerts";
 
     public override IReadOnlyList<string> Problems(SimulationSettings settings) =>
         settings.Duration < TimeSpan.FromSeconds(8) ? ["needs --duration of at least 8s"] : [];
@@ -83,7 +84,9 @@ public sealed class TamperScenario : Scenario
                 (honest.Count > 0 ? $"; also for honest {string.Join(", ", honest.Take(5))}" : "")));
         }
 
-        checks.Add(await Checks.NoIncidentAsync(context, "no incident: the refused envelopes' SYN-flood alerts never reach correlation", cancellationToken));
+        checks.AddRange(await Checks.TamperingIncidentAsync(context, tamperers,
+            "one security.tampering incident naming exactly the tampering host(s); the refused envelopes' SYN-flood alerts never reach correlation",
+            deadline, cancellationToken));
         return checks;
     }
 }

@@ -132,6 +132,35 @@ internal static class PostgresMigrations
             UPDATE leader_epochs SET lease_until = acquired_at;
             ALTER TABLE leader_epochs ALTER COLUMN lease_until SET NOT NULL;
             """),
+        new(5, "alerts the monitor raises itself; refusal counters", """
+            -- Alerts the monitor raises (tampering suspected, a watcher's spool dropping messages): no watcher
+            -- sequence, and the subject may be a peer address that is no host, hence no reference to hosts.
+            CREATE TABLE raised_alerts (
+                id            bigint           GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                subject       text             NOT NULL,
+                raised_at     timestamptz      NOT NULL,
+                rule_id       text             NOT NULL,
+                metric        text             NOT NULL,
+                severity      text             NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+                state         text             NOT NULL CHECK (state IN ('firing', 'resolved')),
+                value         double precision NOT NULL,
+                threshold     double precision NOT NULL,
+                summary       text             NOT NULL,
+                written_epoch bigint           NOT NULL
+            );
+            CREATE INDEX raised_alerts_by_raised_at ON raised_alerts (raised_at);
+            CREATE INDEX raised_alerts_by_subject_raised_at ON raised_alerts (subject, raised_at);
+
+            -- Refused messages and connections per subject (host id, or '-') and reason since the first
+            -- start: every node adds what it counted, so the totals survive restarts.
+            CREATE TABLE rejection_counts (
+                subject    text        NOT NULL,
+                reason     text        NOT NULL,
+                count      bigint      NOT NULL CHECK (count >= 0),
+                updated_at timestamptz NOT NULL,
+                PRIMARY KEY (subject, reason)
+            );
+            """),
     ];
 
     public static int Latest => All[^1].Version;

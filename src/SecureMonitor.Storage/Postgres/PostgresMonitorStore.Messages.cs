@@ -126,34 +126,59 @@ public sealed partial class PostgresMonitorStore
         ArgumentNullException.ThrowIfNull(query);
         StoreArguments.ValidateLimit(query.Limit);
         // Only the filters given become conditions, so the planner can use the (host, time) and time indexes.
-        var sql = new StringBuilder("""
-            SELECT host_id, sequence, kind, received_at, sent_at, rule_id, metric, severity, state, value, threshold, summary
+        // The watchers' alerts and the monitor's own, one list; the monitor's sort after a watcher's alert
+        // received in the same microsecond.
+        var alerts = new StringBuilder("""
+            SELECT host_id, sequence, kind, received_at, sent_at, rule_id, metric, severity, state, value, threshold, summary,
+                   1 AS origin, id
             FROM alerts WHERE true
+            """);
+        var raised = new StringBuilder("""
+            SELECT subject, 0::bigint, CASE state WHEN 'resolved' THEN 'resolution' ELSE 'alert' END, raised_at, raised_at,
+                   rule_id, metric, severity, state, value, threshold, summary, 2 AS origin, id
+            FROM raised_alerts WHERE true
             """);
         var parameters = new List<(string, object?)> { ("limit", query.Limit) };
         if (query.Host is { } host)
         {
-            sql.Append(" AND host_id = @h");
+            alerts.Append(" AND host_id = @h");
+            raised.Append(" AND subject = @h");
             parameters.Add(("h", host));
         }
 
         if (query.Since is { } since)
         {
-            sql.Append(" AND received_at >= @since");
+            alerts.Append(" AND received_at >= @since");
+            raised.Append(" AND raised_at >= @since");
             parameters.Add(("since", Utc(since)));
         }
 
         if (query.Severity is { } severity)
         {
-            sql.Append(" AND severity = @sev");
+            alerts.Append(" AND severity = @sev");
+            raised.Append(" AND severity = @sev");
             parameters.Add(("sev", ToText(severity)));
         }
 
-        sql.Append(" ORDER BY received_at DESC, id DESC LIMIT @limit");
-        return await QueryAsync(sql.ToString(), r => new AlertRecord(
+        if (query.Metric is { } metric)
+        {
+            alerts.Append(" AND metric = @metric");
+            raised.Append(" AND metric = @metric");
+            parameters.Add(("metric", metric));
+        }
+
+        var sql = query.Origin switch
+        {
+            AlertOrigin.Watcher => $"{alerts} ORDER BY received_at DESC, id DESC LIMIT @limit",
+            AlertOrigin.Monitor => $"{raised} ORDER BY raised_at DESC, id DESC LIMIT @limit",
+            _ => $"({alerts} ORDER BY received_at DESC, id DESC LIMIT @limit) UNION ALL ({raised} ORDER BY raised_at DESC, id DESC LIMIT @limit) "
+                + "ORDER BY received_at DESC, origin DESC, id DESC LIMIT @limit",
+        };
+        return await QueryAsync(sql, r => new AlertRecord(
             r.GetString(0), (ulong)r.GetInt64(1), ParseKind(r.GetString(2)), ReadTime(r, 3), ReadTime(r, 4),
             new AlertDetails(r.GetString(5), r.GetString(6), ParseSeverity(r.GetString(7)), ParseAlertState(r.GetString(8)),
-                r.GetDouble(9), r.GetDouble(10), r.GetString(11))), ct, [.. parameters]).ConfigureAwait(false);
+                r.GetDouble(9), r.GetDouble(10), r.GetString(11)),
+            (AlertOrigin)r.GetInt32(12)), ct, [.. parameters]).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<HostRecord>> ListHostsAsync(CancellationToken ct = default) =>
@@ -165,14 +190,20 @@ public sealed partial class PostgresMonitorStore
     public async Task<int> PruneAlertsAsync(DateTimeOffset olderThan, WriteFence fence, CancellationToken ct = default)
     {
         var cutoff = Utc(olderThan);
+        return await PruneAsync("DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE received_at < @cutoff ORDER BY received_at LIMIT @n)",
+                cutoff, fence, ct).ConfigureAwait(false)
+            + await PruneAsync("DELETE FROM raised_alerts WHERE id IN (SELECT id FROM raised_alerts WHERE raised_at < @cutoff ORDER BY raised_at LIMIT @n)",
+                cutoff, fence, ct).ConfigureAwait(false);
+    }
+
+    private async Task<int> PruneAsync(string deleteBatch, DateTime cutoff, WriteFence fence, CancellationToken ct)
+    {
         var total = 0;
         while (true)
         {
             // One bounded, fenced transaction per round: appends and grants interleave between rounds.
-            var deleted = await WriteAsync(fence, (c, tx, ct) => ExecuteAsync(c, tx, """
-                DELETE FROM alerts WHERE id IN (
-                    SELECT id FROM alerts WHERE received_at < @cutoff ORDER BY received_at LIMIT @n)
-                """, ct, ("cutoff", cutoff), ("n", _options.PruneBatchSize)), ct).ConfigureAwait(false);
+            var deleted = await WriteAsync(fence, (c, tx, ct) => ExecuteAsync(c, tx, deleteBatch, ct, ("cutoff", cutoff), ("n", _options.PruneBatchSize)), ct)
+                .ConfigureAwait(false);
             total += deleted;
             if (deleted < _options.PruneBatchSize) return total;
         }

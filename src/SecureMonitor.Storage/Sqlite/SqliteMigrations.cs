@@ -123,6 +123,35 @@ internal static class SqliteMigrations
             ALTER TABLE leader_epochs ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
             UPDATE leader_epochs SET lease_until = acquired_at;
             """),
+        new(5, "alerts the monitor raises itself; refusal counters", """
+            -- Alerts the monitor raises (tampering suspected, a watcher's spool dropping messages): no watcher
+            -- sequence, and the subject may be a peer address that is no host, hence no reference to hosts.
+            CREATE TABLE raised_alerts (
+                id            INTEGER PRIMARY KEY,
+                subject       TEXT    NOT NULL,
+                raised_at     INTEGER NOT NULL,
+                rule_id       TEXT    NOT NULL,
+                metric        TEXT    NOT NULL,
+                severity      TEXT    NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+                state         TEXT    NOT NULL CHECK (state IN ('firing', 'resolved')),
+                value         REAL    NOT NULL,
+                threshold     REAL    NOT NULL,
+                summary       TEXT    NOT NULL,
+                written_epoch INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX raised_alerts_by_raised_at ON raised_alerts (raised_at);
+            CREATE INDEX raised_alerts_by_subject_raised_at ON raised_alerts (subject, raised_at);
+
+            -- Refused messages and connections per subject (host id, or '-') and reason since the first
+            -- start: every node adds what it counted, so the totals survive restarts.
+            CREATE TABLE rejection_counts (
+                subject    TEXT    NOT NULL,
+                reason     TEXT    NOT NULL,
+                count      INTEGER NOT NULL CHECK (count >= 0),
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (subject, reason)
+            ) STRICT;
+            """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -85,18 +85,34 @@ public sealed partial class SqliteMonitorStore
         StoreArguments.ValidateLimit(query.Limit);
         return ReadAsync<IReadOnlyList<AlertRecord>>(c =>
         {
+            // The watchers' alerts and the monitor's own, one list; the monitor's sort after a watcher's
+            // alert received in the same microsecond.
             using var cmd = Command(c, null, """
-                SELECT host_id, sequence, kind, received_at, sent_at, rule_id, metric, severity, state, value, threshold, summary
+                SELECT host_id, sequence, kind, received_at, sent_at, rule_id, metric, severity, state, value, threshold, summary,
+                       1 AS origin, id
                 FROM alerts
                 WHERE ($h IS NULL OR host_id = $h)
                   AND ($since IS NULL OR received_at >= $since)
                   AND ($sev IS NULL OR severity = $sev)
-                ORDER BY received_at DESC, id DESC
+                  AND ($metric IS NULL OR metric = $metric)
+                  AND ($origin IS NULL OR $origin = 1)
+                UNION ALL
+                SELECT subject, 0, CASE state WHEN 'resolved' THEN 'resolution' ELSE 'alert' END, raised_at, raised_at,
+                       rule_id, metric, severity, state, value, threshold, summary, 2 AS origin, id
+                FROM raised_alerts
+                WHERE ($h IS NULL OR subject = $h)
+                  AND ($since IS NULL OR raised_at >= $since)
+                  AND ($sev IS NULL OR severity = $sev)
+                  AND ($metric IS NULL OR metric = $metric)
+                  AND ($origin IS NULL OR $origin = 2)
+                ORDER BY received_at DESC, origin DESC, id DESC
                 LIMIT $limit
                 """,
                 ("$h", query.Host),
                 ("$since", query.Since is { } s ? ToMicros(s) : null),
                 ("$sev", query.Severity is { } sev ? ToText(sev) : null),
+                ("$metric", query.Metric),
+                ("$origin", query.Origin is { } origin ? (int)origin : null),
                 ("$limit", query.Limit));
             using var r = cmd.ExecuteReader();
             var list = new List<AlertRecord>();
@@ -105,7 +121,8 @@ public sealed partial class SqliteMonitorStore
                 list.Add(new AlertRecord(
                     r.GetString(0), (ulong)r.GetInt64(1), ParseKind(r.GetString(2)), FromMicros(r.GetInt64(3)), FromMicros(r.GetInt64(4)),
                     new AlertDetails(r.GetString(5), r.GetString(6), ParseSeverity(r.GetString(7)), ParseAlertState(r.GetString(8)),
-                        r.GetDouble(9), r.GetDouble(10), r.GetString(11))));
+                        r.GetDouble(9), r.GetDouble(10), r.GetString(11)),
+                    (AlertOrigin)r.GetInt64(12)));
             }
 
             return list;
@@ -130,14 +147,20 @@ public sealed partial class SqliteMonitorStore
     public async Task<int> PruneAlertsAsync(DateTimeOffset olderThan, WriteFence fence, CancellationToken ct = default)
     {
         var cutoff = ToMicros(olderThan);
+        return await PruneAsync("DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE received_at < $cutoff ORDER BY received_at LIMIT $n)",
+                cutoff, fence, ct).ConfigureAwait(false)
+            + await PruneAsync("DELETE FROM raised_alerts WHERE id IN (SELECT id FROM raised_alerts WHERE raised_at < $cutoff ORDER BY raised_at LIMIT $n)",
+                cutoff, fence, ct).ConfigureAwait(false);
+    }
+
+    private async Task<int> PruneAsync(string deleteBatch, long cutoff, WriteFence fence, CancellationToken ct)
+    {
         var total = 0;
         while (true)
         {
             // One bounded, fenced transaction per round: appends interleave between rounds.
-            var deleted = await WriteAsync(fence, (c, tx) => Execute(c, tx, """
-                DELETE FROM alerts WHERE id IN (
-                    SELECT id FROM alerts WHERE received_at < $cutoff ORDER BY received_at LIMIT $n)
-                """, ("$cutoff", cutoff), ("$n", _options.PruneBatchSize)), ct).ConfigureAwait(false);
+            var deleted = await WriteAsync(fence, (c, tx) => Execute(c, tx, deleteBatch, ("$cutoff", cutoff), ("$n", _options.PruneBatchSize)), ct)
+                .ConfigureAwait(false);
             total += deleted;
             if (deleted < _options.PruneBatchSize) return total;
         }

@@ -53,6 +53,9 @@ public sealed record MonitorHarnessOptions
     /// <summary>Where incident notifications go besides the log (a webhook receiver on loopback, say).</summary>
     public SecureMonitor.Notifications.NotificationSettings Notifications { get; init; } = new();
 
+    /// <summary>Notification channels besides the configured ones (a recording fake, say).</summary>
+    public IReadOnlyList<SecureMonitor.Notifications.INotificationChannel> ExtraChannels { get; init; } = [];
+
     /// <summary>Bound of every wait the harness and its connections do (real time).</summary>
     public TimeSpan Within { get; init; } = Eventually.DefaultWithin;
 
@@ -157,6 +160,7 @@ public sealed class MonitorHarness : IAsyncDisposable
                 SecurityAlerts = alerts,
                 ClusterState = options.ClusterState,
                 WrapStore = options.WrapStore,
+                ExtraChannels = options.ExtraChannels,
             });
             if (options.DataDirectory is null && options.SeedNodes.Count == 0)
             {

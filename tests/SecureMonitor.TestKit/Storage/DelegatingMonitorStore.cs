@@ -24,6 +24,10 @@ public class DelegatingMonitorStore(IMonitorStore inner) : IMonitorStore
     public Task<IReadOnlyList<AlertRecord>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default) => Inner.ListAlertsAsync(query, ct);
     public Task<IReadOnlyList<HostRecord>> ListHostsAsync(CancellationToken ct = default) => Inner.ListHostsAsync(ct);
     public Task<int> PruneAlertsAsync(DateTimeOffset olderThan, WriteFence fence, CancellationToken ct = default) => Inner.PruneAlertsAsync(olderThan, fence, ct);
+    public virtual Task AppendRaisedAlertAsync(RaisedAlert alert, WriteFence fence, CancellationToken ct = default) => Inner.AppendRaisedAlertAsync(alert, fence, ct);
+    public Task AddRejectionCountsAsync(IReadOnlyList<RejectionTally> increments, DateTimeOffset at, CancellationToken ct = default) =>
+        Inner.AddRejectionCountsAsync(increments, at, ct);
+    public Task<IReadOnlyList<RejectionTally>> ListRejectionCountsAsync(CancellationToken ct = default) => Inner.ListRejectionCountsAsync(ct);
     public virtual Task<long> UpsertIncidentAsync(IncidentRecord incident, WriteFence fence, CancellationToken ct = default) => Inner.UpsertIncidentAsync(incident, fence, ct);
     public Task<IReadOnlyList<IncidentRecord>> ListIncidentsAsync(bool openOnly, CancellationToken ct = default) => Inner.ListIncidentsAsync(openOnly, ct);
     public Task<IncidentRecord?> GetIncidentAsync(string id, CancellationToken ct = default) => Inner.GetIncidentAsync(id, ct);

@@ -4,7 +4,8 @@ using SecureMonitor.Transport;
 
 namespace SecureMonitor.Monitor.Admin.Commands;
 
-/// <summary><c>alerts [--host H] [--since 10m] [--severity S] [--limit N]</c>: stored alerts, newest first.</summary>
+/// <summary><c>alerts [--host H] [--since 10m] [--severity S] [--limit N]</c>: stored alerts, newest first: the
+/// watchers' and those the monitor raised itself (<c>origin</c> monitor, sequence 0: tampering suspected, spool drops).</summary>
 public sealed class AlertsCommand(AdminContext context) : AdminCommand(context, "alerts", readOnly: true, leaderOnly: false)
 {
     private const string Usage = "alerts [--host H] [--since 10m] [--severity info|warning|critical] [--limit N]";
@@ -43,5 +44,6 @@ public sealed class AlertsCommand(AdminContext context) : AdminCommand(context, 
         ["value"] = alert.Alert.Value,
         ["threshold"] = alert.Alert.Threshold,
         ["summary"] = alert.Alert.Summary,
+        ["origin"] = alert.Origin == AlertOrigin.Monitor ? "monitor" : "watcher",
     };
 }

@@ -5,11 +5,13 @@ using System.Threading.Channels;
 using SecureMonitor.Monitor.Persistence;
 using SecureMonitor.Notifications;
 using SecureMonitor.Protocol.Wire;
+using SecureMonitor.Storage;
+using AlertState = SecureMonitor.Protocol.Wire.AlertState;
 
 namespace SecureMonitor.Monitor.Admin.Feed;
 
 /// <summary>
-/// The live feed behind <c>tail</c>: alerts as they are stored and incident changes as they are
+/// The live feed behind <c>tail</c>: alerts as they are stored (the watchers' and the monitor's own) and incident changes as they are
 /// published, each turned into one JSON text (once, whatever the number of consoles) and offered to
 /// every subscriber's bounded queue. Publishing never waits: when a console reads too slowly, what
 /// does not fit is dropped and counted for that console alone, so one slow console can neither hold
@@ -41,6 +43,30 @@ public sealed class AdminFeed(int capacityPerSubscriber = AdminFeed.DefaultCapac
             ["metric"] = alert.Metric,
             ["severity"] = alert.Severity.ToString().ToLowerInvariant(),
             ["state"] = alert.State == AlertState.Resolved ? "resolved" : "firing",
+            ["value"] = alert.Value,
+            ["threshold"] = alert.Threshold,
+            ["summary"] = alert.Summary,
+        }.ToJsonString());
+    }
+
+    /// <summary>Offers an alert the monitor raised itself (stored), shaped like a watcher's with its origin.</summary>
+    public void Publish(RaisedAlert raised)
+    {
+        if (_subscribers.IsEmpty)
+        {
+            return;
+        }
+        var alert = raised.Alert;
+        Offer(new JsonObject
+        {
+            ["type"] = "alert",
+            ["origin"] = "monitor",
+            ["at"] = AdminJson.Time(raised.At),
+            ["host"] = raised.Subject,
+            ["rule"] = alert.RuleId,
+            ["metric"] = alert.Metric,
+            ["severity"] = alert.Severity.ToString().ToLowerInvariant(),
+            ["state"] = alert.State.ToString().ToLowerInvariant(),
             ["value"] = alert.Value,
             ["threshold"] = alert.Threshold,
             ["summary"] = alert.Summary,

@@ -15,5 +15,6 @@ public sealed class AdminFeedActor : ReceiveActor
     {
         Receive<StoredEvent>(feed.Publish);
         Receive<IncidentNotification>(feed.Publish);
+        Receive<Security.RaisedAlertStored>(stored => feed.Publish(stored.Alert));
     }
 }
