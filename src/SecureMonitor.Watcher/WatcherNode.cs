@@ -79,7 +79,7 @@ public sealed partial class WatcherNode : IAsyncDisposable
 
         if (readMetrics is null)
         {
-            var sampler = HostSampler.Create(new SamplingOptions { ProcRoot = options.ProcRoot, Time = time });
+            var sampler = HostSampler.Create(new SamplingOptions { ProcRoot = options.ProcRoot, Time = time, TcpSocketsInterval = options.TcpSocketsInterval });
             readMetrics = () => sampler.Sample().Values;
         }
 

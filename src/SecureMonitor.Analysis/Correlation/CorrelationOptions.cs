@@ -16,9 +16,11 @@ namespace SecureMonitor.Analysis.Correlation;
 /// </summary>
 public sealed record CorrelationOptions
 {
-    /// <summary>Network attack signals from the watcher's TCP sampler: a SYN flood is DoS by definition.</summary>
+    /// <summary>Network attack signals from the watcher's TCP sampler: a SYN flood is DoS by definition. Failed
+    /// attempts and resets sent are how a flood shows when its SYN-ACKs are answered with resets (no cookies).</summary>
     public static readonly ImmutableHashSet<string> DefaultAttackMetrics = ImmutableHashSet.Create(
-        StringComparer.Ordinal, "tcp.syn_recv", "tcp.listen_overflows", "tcp.syncookies_sent", "tcp.listen_drops");
+        StringComparer.Ordinal, "tcp.syn_recv", "tcp.listen_overflows", "tcp.syncookies_sent", "tcp.listen_drops",
+        "tcp.attempt_fails", "tcp.out_rsts");
 
     /// <summary>K: distinct hosts with a firing alert within <see cref="Window"/> that make a distributed episode.</summary>
     public int MinHosts { get; init; } = 3;
