@@ -17,6 +17,24 @@ public static class ExitCodes
     /// <summary>An input file (identity bundle, PKI directory, ...) is missing or malformed.</summary>
     public const int DataError = 65;
 
+    /// <summary>A private key (or pre-shared key, key ring) is open to other users: the message names the file,
+    /// its mode and the chmod that fixes it (sysexits' EX_NOPERM).</summary>
+    public const int NoPermission = 77;
+
+    /// <summary>The exit code for a file that could not be loaded: <see cref="NoPermission"/> for a secret
+    /// open to others (anywhere in the chain of causes), else <see cref="DataError"/>.</summary>
+    public static int ForUnusableFile(Exception error)
+    {
+        for (var cause = error; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is Pki.InsecureFileModeException)
+            {
+                return NoPermission;
+            }
+        }
+        return DataError;
+    }
+
     /// <summary>The feature is not available in this build.</summary>
     public const int Unavailable = 69;
 

@@ -4,7 +4,7 @@ namespace SecureMonitor.Pki;
 /// A PKI operation was refused or a PKI file is unusable. The message is meant for an operator and
 /// never contains key material.
 /// </summary>
-public sealed class PkiException : Exception
+public class PkiException : Exception
 {
     public PkiException(string message) : base(message) { }
 

@@ -19,8 +19,9 @@ public sealed record SamplingOptions
     /// <summary>The clock for rates and timestamps.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>Least time between two reads of the TCP socket tables (see <see cref="TcpSocketStateSampler"/>).</summary>
-    public TimeSpan TcpSocketsInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Least time between two reads of the TCP socket tables (see <see cref="TcpSocketStateSampler"/>);
+    /// the watcher sets it from <c>watcher.sampling.tcp-sockets-interval</c>. Zero: every sample.</summary>
+    public TimeSpan TcpSocketsInterval { get; init; }
 
     /// <summary>Collectors to run although they are off by default.</summary>
     public IReadOnlySet<string> Enable { get; init; } = FrozenSet<string>.Empty;
@@ -47,7 +48,7 @@ public sealed class HostSampler
             o => new LoadSampler(o.ProcRoot)),
         new(NetworkSampler.CollectorName, true, "net.<iface>.{rx,tx}_{bytes,packets} per second from /proc/net/dev",
             o => new NetworkSampler(o.ProcRoot, o.Time)),
-        new(TcpCountersSampler.CollectorName, true, "tcp.listen_overflows, listen_drops, syncookies_sent, retrans_segs per second from /proc/net/netstat and snmp",
+        new(TcpCountersSampler.CollectorName, true, "tcp.listen_overflows, listen_drops, syncookies_sent, retrans_segs, attempt_fails, out_rsts per second from /proc/net/netstat and snmp",
             o => new TcpCountersSampler(o.ProcRoot, o.Time)),
         new(TcpSocketStateSampler.CollectorName, true, "tcp.syn_recv from /proc/net/tcp and tcp6 (cost grows with the socket count)",
             o => new TcpSocketStateSampler(o.ProcRoot, o.Time, o.TcpSocketsInterval)),

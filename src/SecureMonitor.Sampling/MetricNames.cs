@@ -50,6 +50,12 @@ public static class MetricNames
     /// <summary>Per second: TCP segments retransmitted (Tcp RetransSegs).</summary>
     public const string TcpRetransSegs = "tcp.retrans_segs";
 
+    /// <summary>Per second: connection attempts that failed, including half-open requests reset in SYN_RECV (Tcp AttemptFails).</summary>
+    public const string TcpAttemptFails = "tcp.attempt_fails";
+
+    /// <summary>Per second: TCP resets sent (Tcp OutRsts).</summary>
+    public const string TcpOutRsts = "tcp.out_rsts";
+
     public const string TotalSuffix = "_total";
 
     private const int CachedCores = 1024;
@@ -81,8 +87,9 @@ public static class MetricNames
     private static readonly HashSet<string> FixedNames = new(StringComparer.Ordinal)
     {
         CpuTotal, MemoryUsed, SwapUsed, Load1, Load5, Load15, TcpSynRecv,
-        TcpListenOverflows, TcpListenDrops, TcpSyncookiesSent, TcpRetransSegs,
+        TcpListenOverflows, TcpListenDrops, TcpSyncookiesSent, TcpRetransSegs, TcpAttemptFails, TcpOutRsts,
         Total(TcpListenOverflows), Total(TcpListenDrops), Total(TcpSyncookiesSent), Total(TcpRetransSegs),
+        Total(TcpAttemptFails), Total(TcpOutRsts),
     };
 
     private static readonly string[] InterfaceSuffixes =

@@ -63,7 +63,8 @@ public sealed partial class WatcherNode : IAsyncDisposable
             throw new WatcherStartException($"{options.IdentityDirectory} is not a watcher identity (role {identity.Identity.Role}); issue one with 'securemonitor pki issue-watcher HOST'");
         }
 
-        Directory.CreateDirectory(options.DataDirectory);
+        // Spool, sequence and pushed rules are nobody else's business: 0700, files 0600.
+        PrivateFiles.CreateDirectory(options.DataDirectory);
         var spool = DurableSpool.Open(options.DataDirectory, new SpoolOptions { MaxBytes = options.SpoolMaxBytes });
         var sequences = SequenceReservation.Open(options.DataDirectory);
         sequences.EnsureAbove(spool.LastAppendedSequence); // belt and braces: never seal a number the spool holds
@@ -79,7 +80,7 @@ public sealed partial class WatcherNode : IAsyncDisposable
 
         if (readMetrics is null)
         {
-            var sampler = HostSampler.Create(new SamplingOptions { ProcRoot = options.ProcRoot, Time = time });
+            var sampler = HostSampler.Create(new SamplingOptions { ProcRoot = options.ProcRoot, Time = time, TcpSocketsInterval = options.TcpSocketsInterval });
             readMetrics = () => sampler.Sample().Values;
         }
 

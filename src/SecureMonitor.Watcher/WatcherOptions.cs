@@ -13,6 +13,7 @@ public sealed record WatcherOptions
     public required string DataDirectory { get; init; }
     public TimeSpan SamplingInterval { get; init; } = TimeSpan.FromSeconds(1);
     public string ProcRoot { get; init; } = "/proc";
+    public TimeSpan TcpSocketsInterval { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
     public long SpoolMaxBytes { get; init; } = 64L * 1024 * 1024;
     public TimeSpan MinBackoff { get; init; } = TimeSpan.FromMilliseconds(250);
@@ -36,6 +37,7 @@ public sealed record WatcherOptions
         DataDirectory = configuration.GetRequiredString("watcher:data-dir"),
         SamplingInterval = configuration.GetDuration("watcher:sampling:interval", TimeSpan.FromSeconds(1)),
         ProcRoot = configuration["watcher:sampling:proc-root"] ?? "/proc",
+        TcpSocketsInterval = configuration.GetDuration("watcher:sampling:tcp-sockets-interval", TimeSpan.FromSeconds(1)),
         HeartbeatInterval = configuration.GetDuration("watcher:heartbeat-interval", TimeSpan.FromSeconds(5)),
         SpoolMaxBytes = configuration.GetSize("watcher:spool:max-size", 64L * 1024 * 1024),
         MinBackoff = configuration.GetDuration("watcher:reconnect:min-backoff", TimeSpan.FromMilliseconds(250)),

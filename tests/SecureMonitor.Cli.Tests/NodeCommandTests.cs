@@ -24,6 +24,40 @@ public sealed class NodeCommandTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_watcher_refuses_a_private_key_others_can_read_saying_how_to_fix_it_with_exit_77()
+    {
+        var pki = Path.Combine(_directory, "pki");
+        Assert.Equal(ExitCodes.Ok, (await CliRun.InvokeAsync("pki", "init", "--dir", pki)).ExitCode);
+        Assert.Equal(ExitCodes.Ok, (await CliRun.InvokeAsync("pki", "issue-watcher", "web-01", "--dir", pki)).ExitCode);
+        var bundle = Path.Combine(pki, "watchers", "web-01");
+        var key = Path.Combine(bundle, "private-key.pem");
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var run = await CliRun.InvokeAsync("watcher", "--identity", bundle, "--monitor", "127.0.0.1:9", "--data", Path.Combine(_directory, "data"));
+
+        Assert.Equal(ExitCodes.NoPermission, run.ExitCode);
+        Assert.Contains($"Permissions 0644 for '{key}' are too open", run.Error);
+        Assert.Contains($"chmod 600 '{key}'", run.Error);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_monitor_refuses_its_private_key_when_others_can_read_it_with_exit_77()
+    {
+        var pki = Path.Combine(_directory, "pki");
+        Assert.Equal(ExitCodes.Ok, (await CliRun.InvokeAsync("pki", "init", "--dir", pki)).ExitCode);
+        var key = Path.Combine(pki, "monitor", "monitor.key");
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+
+        var run = await CliRun.InvokeAsync("monitor", "--pki", pki, "--listen", "127.0.0.1:0", "--data", Path.Combine(_directory, "data"));
+
+        Assert.Equal(ExitCodes.NoPermission, run.ExitCode);
+        Assert.Contains($"Permissions 0640 for '{key}' are too open", run.Error);
+        Assert.Contains($"chmod 600 '{key}'", run.Error);
+    }
+
+    [Fact]
     public async Task A_malformed_monitor_endpoint_flag_is_a_usage_error()
     {
         var run = await CliRun.InvokeAsync("watcher", "--monitor", "nowhere");

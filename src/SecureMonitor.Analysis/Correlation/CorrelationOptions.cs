@@ -20,10 +20,12 @@ public sealed record CorrelationOptions
     /// failing integrity checks or replay: someone is forging or replaying traffic.</summary>
     public const string TamperingMetric = "security.tampering";
 
-    /// <summary>Network attack signals from the watcher's TCP sampler (a SYN flood is DoS by definition), and
-    /// the monitor's own tampering alert.</summary>
+    /// <summary>Network attack signals from the watcher's TCP sampler (a SYN flood is DoS by definition; failed
+    /// attempts and resets sent are how a flood shows when its SYN-ACKs are answered with resets, no cookies),
+    /// and the monitor's own tampering alert.</summary>
     public static readonly ImmutableHashSet<string> DefaultAttackMetrics = ImmutableHashSet.Create(
-        StringComparer.Ordinal, "tcp.syn_recv", "tcp.listen_overflows", "tcp.syncookies_sent", "tcp.listen_drops", TamperingMetric);
+        StringComparer.Ordinal, "tcp.syn_recv", "tcp.listen_overflows", "tcp.syncookies_sent", "tcp.listen_drops",
+        "tcp.attempt_fails", "tcp.out_rsts", TamperingMetric);
 
     /// <summary>K: distinct hosts with a firing alert within <see cref="Window"/> that make a distributed episode.</summary>
     public int MinHosts { get; init; } = 3;

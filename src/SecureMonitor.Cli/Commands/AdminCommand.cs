@@ -102,7 +102,7 @@ public static class AdminCommand
         }
         catch (PkiException error)
         {
-            throw new CliException($"cannot load the admin identity: {error.Message}", ExitCodes.DataError, error);
+            throw new CliException($"cannot load the admin identity: {error.Message}", ExitCodes.ForUnusableFile(error), error);
         }
         if (bundle.Identity.Role is not (CertificateRole.Admin or CertificateRole.Viewer))
         {

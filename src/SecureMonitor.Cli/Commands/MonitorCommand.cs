@@ -73,11 +73,15 @@ public static class MonitorCommand
             };
 
             using var loggers = Logging.Create(configuration);
-            Directory.CreateDirectory(options.DataDirectory);
+            PrivateFiles.CreateDirectory(options.DataDirectory);
             MonitorNode node;
             try
             {
                 node = await MonitorNode.StartAsync(options, loggers, TimeProvider.System, cancellationToken: cancellation);
+            }
+            catch (InsecureFileModeException error)
+            {
+                throw new CliException($"cannot load the PKI: {error.Message}", ExitCodes.NoPermission, error);
             }
             catch (PkiException error)
             {

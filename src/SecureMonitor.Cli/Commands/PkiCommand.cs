@@ -231,7 +231,7 @@ public static class PkiCommand
         }
         catch (PkiException error)
         {
-            throw new CliException(error.Message, ExitCodes.DataError, error);
+            throw new CliException(error.Message, ExitCodes.ForUnusableFile(error), error);
         }
         catch (ArgumentException error)
         {

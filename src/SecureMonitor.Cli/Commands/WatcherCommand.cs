@@ -45,7 +45,7 @@ public static class WatcherCommand
             }
             catch (WatcherStartException error)
             {
-                throw new CliException(error.Message, ExitCodes.DataError, error);
+                throw new CliException(error.Message, ExitCodes.ForUnusableFile(error), error);
             }
 
             await using (node)

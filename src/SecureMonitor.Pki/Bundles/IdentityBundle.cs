@@ -78,7 +78,7 @@ public sealed class IdentityBundle : IDisposable
 
     internal static void Write(string directory, X509Certificate2 certificateWithKey, X509Certificate2 caCertificate, PreSharedKey? psk)
     {
-        AtomicFile.CreatePrivateDirectory(directory);
+        PrivateFiles.CreateDirectory(directory);
         PemFiles.WritePrivateKey(Path.Combine(directory, PrivateKeyFileName), certificateWithKey);
         PemFiles.WriteCertificate(Path.Combine(directory, CertificateFileName), certificateWithKey);
         PemFiles.WriteCertificate(Path.Combine(directory, CaFileName), caCertificate);

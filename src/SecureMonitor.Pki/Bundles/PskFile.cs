@@ -8,6 +8,7 @@ internal static class PskFile
 {
     public static PreSharedKey Load(string path)
     {
+        PrivateFiles.RequireOwnerOnly(path);
         var document = Read(path);
         if (!IdentityName.IsValid(document.HostId))
             throw new PkiException($"{path}: '{IdentityName.Printable(document.HostId)}' is not a valid lower-case host id.");
@@ -19,7 +20,7 @@ internal static class PskFile
     }
 
     public static void Save(string path, PreSharedKey psk) =>
-        StrictJson.Write(path, new PskDocument(psk.HostId, psk.KeyId, Convert.ToBase64String(psk.Key)), FileSecrecy.Secret);
+        StrictJson.Write(path, new PskDocument(psk.HostId, psk.KeyId, Convert.ToBase64String(psk.Key)));
 
     /// <summary>
     /// Reads the three properties with <see cref="Utf8JsonReader"/>, as strictly as <see cref="StrictJson"/>

@@ -23,7 +23,7 @@ internal static class IssuedIndexFile
     }
 
     public static void Save(string path, IEnumerable<IssuedCertificate> certificates) =>
-        StrictJson.Write(path, new IssuedIndexDocument(CurrentVersion, [.. certificates]), FileSecrecy.Public);
+        StrictJson.Write(path, new IssuedIndexDocument(CurrentVersion, [.. certificates]));
 }
 
 internal sealed record IssuedIndexDocument(int Version, List<IssuedCertificate> Certificates);

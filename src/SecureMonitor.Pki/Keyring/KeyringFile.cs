@@ -15,6 +15,7 @@ internal static class KeyringFile
 
     public static Keyring Load(string path)
     {
+        PrivateFiles.RequireOwnerOnly(path);
         var document = StrictJson.Read<KeyringDocument>(path);
         if (document.Version != CurrentVersion)
             throw new PkiException($"{path}: unsupported version {document.Version} (expected {CurrentVersion}).");
@@ -41,7 +42,7 @@ internal static class KeyringFile
             hostId => keyring.KeysOf(hostId).Select(key => new KeyringKeyDocument(
                 key.KeyId, Convert.ToBase64String(key.KeyBytes), key.CreatedAt, key.RetiresAt, key.RevokedAt)).ToList(),
             StringComparer.Ordinal);
-        StrictJson.Write(path, new KeyringDocument(CurrentVersion, hosts), FileSecrecy.Secret);
+        StrictJson.Write(path, new KeyringDocument(CurrentVersion, hosts));
     }
 
     private static KeyringKey ToKey(string path, string hostId, KeyringKeyDocument entry)

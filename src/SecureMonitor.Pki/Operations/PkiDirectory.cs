@@ -38,7 +38,7 @@ public sealed class PkiDirectory
             throw new PkiException($"A CA already exists in {Paths.Root}; refusing to overwrite it. Use another directory, or delete this one if you really mean to start over.");
 
         var now = timeProvider.GetUtcNow();
-        AtomicFile.CreatePrivateDirectory(Paths.Root);
+        PrivateFiles.CreateDirectory(Paths.Root);
         using var ca = CertificateAuthority.Create(caName, now, options);
         try
         {

@@ -21,7 +21,7 @@ internal static partial class RevocationListFile
     }
 
     public static void Save(string path, RevocationList list) =>
-        StrictJson.Write(path, new RevocationListDocument(CurrentVersion, [.. list.Entries]), FileSecrecy.Public);
+        StrictJson.Write(path, new RevocationListDocument(CurrentVersion, [.. list.Entries]));
 
     [GeneratedRegex(@"^[0-9A-Fa-f]{2,40}\z")]
     internal static partial Regex SerialPattern();

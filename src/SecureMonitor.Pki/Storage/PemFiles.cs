@@ -3,17 +3,17 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace SecureMonitor.Pki;
 
-/// <summary>Certificates and private keys as PEM files (keys as unencrypted PKCS#8, protected by file mode 0600).</summary>
+/// <summary>Certificates and private keys as PEM files (keys as unencrypted PKCS#8, protected by file mode 0600: a key others may read is refused).</summary>
 internal static class PemFiles
 {
     public static void WriteCertificate(string path, X509Certificate2 certificate) =>
-        AtomicFile.WriteAllText(path, certificate.ExportCertificatePem() + "\n", FileSecrecy.Public);
+        AtomicFile.WriteAllText(path, certificate.ExportCertificatePem() + "\n");
 
     public static void WritePrivateKey(string path, X509Certificate2 certificateWithKey, bool overwrite = true)
     {
         using var key = certificateWithKey.GetECDsaPrivateKey()
             ?? throw new ArgumentException("The certificate has no ECDSA private key.", nameof(certificateWithKey));
-        AtomicFile.WriteAllText(path, key.ExportPkcs8PrivateKeyPem() + "\n", FileSecrecy.Secret, overwrite);
+        AtomicFile.WriteAllText(path, key.ExportPkcs8PrivateKeyPem() + "\n", overwrite);
     }
 
     /// <summary>Loads a certificate; the message names the file when it is missing or not a PEM certificate.</summary>
@@ -33,6 +33,7 @@ internal static class PemFiles
     /// <summary>Loads a certificate and its private key, checking that they belong together.</summary>
     public static X509Certificate2 ReadCertificateWithKey(string certificatePath, string keyPath)
     {
+        PrivateFiles.RequireOwnerOnly(keyPath);
         using var certificate = ReadCertificate(certificatePath);
         using var key = ECDsa.Create();
         try

@@ -57,8 +57,8 @@ internal static class StrictJson
         }
     }
 
-    public static void Write<T>(string path, T value, FileSecrecy secrecy) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, Options) + "\n", secrecy);
+    public static void Write<T>(string path, T value) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, Options) + "\n");
 
     /// <summary>For outputs such as <c>pki list --json</c>.</summary>
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);

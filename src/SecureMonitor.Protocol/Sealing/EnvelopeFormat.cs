@@ -1,13 +1,14 @@
 namespace SecureMonitor.Protocol.Sealing;
 
 /// <summary>
-/// Fixed sizes of envelope format version 1 (message SealedEnvelope in securemonitor.proto).
+/// Fixed sizes of envelope format version 2 (message SealedEnvelope in securemonitor.proto).
 /// The opener rejects any other size as malformed before touching a key.
 /// </summary>
 public static class EnvelopeFormat
 {
-    /// <summary>The only EnvelopeHeader.version sealed and accepted.</summary>
-    public const uint HeaderVersion = 1;
+    /// <summary>The only EnvelopeHeader.version sealed and accepted. Version 2 pads the plaintext
+    /// (<see cref="EnvelopePadding"/>); version 1 did not, and is refused as an unknown version.</summary>
+    public const uint HeaderVersion = 2;
 
     /// <summary>AES-GCM nonce: 4-byte per-sealer prefix followed by the 8-byte big-endian sequence.</summary>
     public const int NonceBytes = 12;

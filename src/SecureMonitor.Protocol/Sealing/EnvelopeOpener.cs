@@ -14,11 +14,11 @@ namespace SecureMonitor.Protocol.Sealing;
 /// </summary>
 /// <remarks>
 /// Checks, in order, each failing with the reason given:
-/// field sizes (nonce 12, tag 16, mac 32, header 1..256, ciphertext within the limit) → Malformed;
+/// field sizes (nonce 12, tag 16, mac 32, header 1..256, ciphertext a padded length within the limit) → Malformed;
 /// header parse, direction, sequence ≥ 1, nonce suffix = sequence → Malformed;
 /// header version ≠ 1 → UnknownVersion; header host ≠ the TLS identity → HostMismatch;
 /// key lookup → the provider's reason; AES-GCM with the header as associated data → BadTag;
-/// HMAC compared in fixed time → BadHmac.
+/// HMAC compared in fixed time → BadHmac; padding (<see cref="EnvelopePadding"/>) → Malformed.
 /// Replay is not checked here: the host actor owns the high-water mark.
 /// No exception escapes for bad input.
 /// </remarks>
@@ -78,7 +78,7 @@ public sealed class EnvelopeOpener
             return false;
         }
 
-        byte[] plaintext = ciphertext.Length == 0 ? [] : new byte[ciphertext.Length];
+        byte[] plaintext = new byte[ciphertext.Length];
         if (!key.TryDecrypt(nonce, ciphertext, tag, plaintext, headerBytes))
         {
             reason = RejectionReason.BadTag;
@@ -92,7 +92,17 @@ public sealed class EnvelopeOpener
             return false;
         }
 
-        opened = new OpenedEnvelope(header.HostId, header.KeyId, header.Sequence, header.SentUnixMs, header.Direction, plaintext);
+        // Only an authentic plaintext gets here, so how long the padding check takes reveals nothing; a sender
+        // holding the key that pads wrongly is refused all the same.
+        if (!EnvelopePadding.TryGetPlaintextLength(plaintext, out int plaintextLength))
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+            reason = RejectionReason.Malformed;
+            return false;
+        }
+
+        opened = new OpenedEnvelope(header.HostId, header.KeyId, header.Sequence, header.SentUnixMs, header.Direction,
+            plaintext.AsMemory(0, plaintextLength));
         reason = RejectionReason.None;
         return true;
     }
@@ -126,6 +136,7 @@ public sealed class EnvelopeOpener
         && envelope.Nonce.Length == EnvelopeFormat.NonceBytes
         && envelope.Tag.Length == EnvelopeFormat.TagBytes
         && envelope.Mac.Length == EnvelopeFormat.MacBytes
+        && EnvelopePadding.IsPaddedLength(envelope.Ciphertext.Length)
         && envelope.Ciphertext.Length <= _maxCiphertextBytes;
 
     private bool TryParseHeader(

@@ -11,11 +11,12 @@ namespace SecureMonitor.Protocol.Sealing;
 /// Not thread-safe: one sealer per key, owned by the sending actor.
 /// </summary>
 /// <remarks>
-/// <para>Envelope format version 1 (message SealedEnvelope):</para>
+/// <para>Envelope format version 2 (message SealedEnvelope):</para>
 /// <code>
-/// header     = serialized EnvelopeHeader { version = 1, host_id, key_id, sequence, sent_unix_ms, direction }
+/// header     = serialized EnvelopeHeader { version = 2, host_id, key_id, sequence, sent_unix_ms, direction }
 /// nonce      = prefix (4 random bytes, fixed per sealer) || u64be(sequence)
-/// ciphertext, tag = AES-256-GCM(aead key, nonce, plaintext, associated data = header), 16-byte tag
+/// padded     = plaintext || 0x80 || 0x00*, a multiple of 4 KiB (<see cref="EnvelopePadding"/>)
+/// ciphertext, tag = AES-256-GCM(aead key, nonce, padded, associated data = header), 16-byte tag
 /// mac        = HMAC-SHA256(mac key, u32be(len(header)) || header || nonce || ciphertext || tag)
 /// </code>
 /// <para>Why the nonce never repeats under one key: a GCM nonce must be unique per key, and a
@@ -26,6 +27,9 @@ namespace SecureMonitor.Protocol.Sealing;
 /// the new sealer's fresh random prefix makes that collide with probability 2^-32 per reused
 /// sequence, instead of certainly. A counter rather than a random nonce per message also avoids
 /// an RNG call that costs as much as the cipher.</para>
+/// <para>Padding: each message is padded to the largest class this sealer has sealed so far, not only
+/// to its own, so on a host whose heartbeats need 8 KiB an alert is sealed as 8 KiB too (version 1
+/// sealed the bare plaintext, whose size told an alert from a heartbeat).</para>
 /// <para>Consequence for senders: to resend after a reconnect, send the stored sealed envelope
 /// again, never re-seal the same sequence.</para>
 /// </remarks>
@@ -34,6 +38,7 @@ public sealed class EnvelopeSealer
     private readonly EnvelopeKey _key;
     private readonly uint _noncePrefix;
     private ulong _lastSequence;
+    private int _largestPaddedLength;
 
     public EnvelopeSealer(EnvelopeKey key)
         : this(key, RandomNoncePrefix())
@@ -53,16 +58,17 @@ public sealed class EnvelopeSealer
     /// <summary>The highest sequence sealed so far (0 before the first).</summary>
     public ulong LastSequence => _lastSequence;
 
-    /// <summary>Serializes and seals a message; the pooled plaintext buffer is cleared afterwards.</summary>
+    /// <summary>Serializes, pads and seals a message; the pooled plaintext buffer is cleared afterwards.</summary>
     public SealedEnvelope Seal(ulong sequence, long sentUnixMs, IMessage plaintext)
     {
         ArgumentNullException.ThrowIfNull(plaintext);
         int size = plaintext.CalculateSize();
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        int paddedLength = PaddedLengthFor(size);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(paddedLength);
         try
         {
             plaintext.WriteTo(buffer.AsSpan(0, size));
-            return Seal(sequence, sentUnixMs, buffer.AsSpan(0, size));
+            return SealPadded(sequence, sentUnixMs, buffer.AsSpan(0, paddedLength), size);
         }
         finally
         {
@@ -70,9 +76,26 @@ public sealed class EnvelopeSealer
         }
     }
 
-    /// <summary>Seals <paramref name="plaintext"/> as the envelope numbered <paramref name="sequence"/>.</summary>
+    /// <summary>Pads and seals <paramref name="plaintext"/> as the envelope numbered <paramref name="sequence"/>.</summary>
     /// <exception cref="InvalidOperationException">The sequence is not above the last one sealed (it would reuse a nonce).</exception>
     public SealedEnvelope Seal(ulong sequence, long sentUnixMs, ReadOnlySpan<byte> plaintext)
+    {
+        int paddedLength = PaddedLengthFor(plaintext.Length);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(paddedLength);
+        try
+        {
+            plaintext.CopyTo(buffer);
+            return SealPadded(sequence, sentUnixMs, buffer.AsSpan(0, paddedLength), plaintext.Length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
+    }
+
+    private int PaddedLengthFor(int plaintextLength) => Math.Max(EnvelopePadding.PaddedLength(plaintextLength), _largestPaddedLength);
+
+    private SealedEnvelope SealPadded(ulong sequence, long sentUnixMs, Span<byte> padded, int plaintextLength)
     {
         ArgumentOutOfRangeException.ThrowIfZero(sequence);
         if (sequence <= _lastSequence)
@@ -81,6 +104,8 @@ public sealed class EnvelopeSealer
                 $"Sequence {sequence} is not above {_lastSequence}: sealing it again would reuse a nonce. Resend the stored envelope instead.");
         }
 
+        EnvelopePadding.PadInPlace(padded, plaintextLength);
+        ReadOnlySpan<byte> plaintext = padded;
         var header = new EnvelopeHeader
         {
             Version = EnvelopeFormat.HeaderVersion,
@@ -116,6 +141,7 @@ public sealed class EnvelopeSealer
         _key.Encrypt(nonce, plaintext, all[ciphertextAt..tagAt], all[tagAt..macAt], headerBytes);
         _key.ComputeMac(all[..macAt], all[macAt..]);
         _lastSequence = sequence;
+        _largestPaddedLength = Math.Max(_largestPaddedLength, padded.Length);
 
         ReadOnlyMemory<byte> memory = sealedBytes;
         return new SealedEnvelope

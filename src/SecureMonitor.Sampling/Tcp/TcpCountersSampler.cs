@@ -4,9 +4,14 @@ namespace SecureMonitor.Sampling.Tcp;
 
 /// <summary>
 /// Per-second rates of the kernel's TCP counters that signal a SYN flood or a saturated link:
-/// ListenOverflows, ListenDrops, SyncookiesSent (TcpExt, /proc/net/netstat) and RetransSegs (Tcp,
-/// /proc/net/snmp); the raw counters are reported too, as "_total" metrics.
+/// ListenOverflows, ListenDrops, SyncookiesSent (TcpExt, /proc/net/netstat) and RetransSegs,
+/// AttemptFails, OutRsts (Tcp, /proc/net/snmp); the raw counters are reported too, as "_total" metrics.
 /// </summary>
+/// <remarks>
+/// A flood does not always send cookies: when the SYN-ACKs reach a host that answers them with a reset
+/// (spoofed live addresses, or loopback), each half-open request dies at once, so the SYN queue never
+/// fills; what moves is AttemptFails (requests reset in SYN_RECV) and OutRsts (resets sent).
+/// </remarks>
 public sealed class TcpCountersSampler : IMetricSampler
 {
     public const string CollectorName = "tcp";
@@ -22,7 +27,12 @@ public sealed class TcpCountersSampler : IMetricSampler
         new(MetricNames.TcpSyncookiesSent, "SyncookiesSent"u8.ToArray()),
     ];
 
-    private readonly Counter retransSegs = new(MetricNames.TcpRetransSegs, "RetransSegs"u8.ToArray());
+    private readonly Counter[] snmpCounters =
+    [
+        new(MetricNames.TcpRetransSegs, "RetransSegs"u8.ToArray()),
+        new(MetricNames.TcpAttemptFails, "AttemptFails"u8.ToArray()),
+        new(MetricNames.TcpOutRsts, "OutRsts"u8.ToArray()),
+    ];
 
     public TcpCountersSampler(string procRoot, TimeProvider time)
     {
@@ -37,27 +47,20 @@ public sealed class TcpCountersSampler : IMetricSampler
 
     public SamplerReading Read()
     {
-        var reading = new SamplerReading(8);
+        var reading = new SamplerReading(12);
         long now = time.GetTimestamp();
-        if (reader.TryReadAll(netstatPath, out ReadOnlySpan<byte> netstat))
+        bool hasNetstat = reader.TryReadAll(netstatPath, out ReadOnlySpan<byte> netstat);
+        foreach (Counter counter in netstatCounters)
         {
-            foreach (Counter counter in netstatCounters)
-            {
-                counter.Report(reading, SnmpCounterParser.Find(netstat, "TcpExt"u8, counter.Field, "/proc/net/netstat"), now, time);
-            }
-        }
-        else
-        {
-            foreach (Counter counter in netstatCounters)
-            {
-                counter.Report(reading, null, now, time);
-            }
+            counter.Report(reading, hasNetstat ? SnmpCounterParser.Find(netstat, "TcpExt"u8, counter.Field, "/proc/net/netstat") : null, now, time);
         }
 
-        ulong? retrans = reader.TryReadAll(snmpPath, out ReadOnlySpan<byte> snmp)
-            ? SnmpCounterParser.Find(snmp, "Tcp"u8, retransSegs.Field, "/proc/net/snmp")
-            : null;
-        retransSegs.Report(reading, retrans, now, time);
+        bool hasSnmp = reader.TryReadAll(snmpPath, out ReadOnlySpan<byte> snmp);
+        foreach (Counter counter in snmpCounters)
+        {
+            counter.Report(reading, hasSnmp ? SnmpCounterParser.Find(snmp, "Tcp"u8, counter.Field, "/proc/net/snmp") : null, now, time);
+        }
+
         return reading;
     }
 

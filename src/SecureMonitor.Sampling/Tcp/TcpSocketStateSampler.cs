@@ -13,9 +13,10 @@ namespace SecureMonitor.Sampling.Tcp;
 /// (state 03) on current kernels, so a SYN flood shows up here.
 /// Reading these files costs the kernel a walk of its whole connection hash table (measured about
 /// 1.9 ms of CPU per file here, even with a hundred sockets, and growing with the host's RAM):
-/// read every second that alone was three quarters of the watcher's CPU. So the tables are read at
-/// most once per <c>refreshInterval</c> and the last count is repeated in between; the per-second
-/// kernel counters (ListenOverflows, SyncookiesSent) still react within a second to a flood.
+/// read every second that alone was three quarters of the idle watcher's CPU. So the tables are read
+/// at most once per <c>refreshInterval</c> (the watcher's <c>tcp-sockets-interval</c>, 1 s: a flood is
+/// worth that cost) and the last count is repeated in between; the per-second kernel counters
+/// (ListenOverflows, SyncookiesSent, AttemptFails, OutRsts) react within a second whatever it is.
 /// </remarks>
 public sealed class TcpSocketStateSampler : IMetricSampler
 {

@@ -57,8 +57,9 @@ public sealed partial class SqliteMonitorStore : IMonitorStore
 
         _options = options;
         _migrations = migrations;
-        Directory.CreateDirectory(options.DataDirectory);
+        SqlitePrivateFiles.PrepareDirectory(options.DataDirectory);
         DatabasePath = Path.GetFullPath(Path.Combine(options.DataDirectory, SqliteMonitorStoreOptions.FileName));
+        SqlitePrivateFiles.PrepareDatabase(DatabasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,

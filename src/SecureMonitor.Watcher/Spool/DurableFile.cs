@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using SecureMonitor.Pki;
 
 namespace SecureMonitor.Watcher.Spool;
 
@@ -17,6 +18,7 @@ internal static class DurableFile
         string temporary = path + ".tmp";
         using (SafeFileHandle handle = File.OpenHandle(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
+            PrivateFiles.Restrict(handle);
             RandomAccess.Write(handle, content, 0);
             RandomAccess.FlushToDisk(handle);
         }

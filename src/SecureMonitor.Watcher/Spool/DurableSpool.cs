@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
+using SecureMonitor.Pki;
 
 namespace SecureMonitor.Watcher.Spool;
 
@@ -138,7 +139,7 @@ public sealed partial class DurableSpool : IDisposable
         options ??= new SpoolOptions();
         options.Validate();
         string directory = Path.Combine(dataDirectory, DirectoryName);
-        System.IO.Directory.CreateDirectory(directory);
+        PrivateFiles.CreateDirectory(directory);
         var spool = new DurableSpool(directory, options);
         try
         {
@@ -394,7 +395,9 @@ public sealed partial class DurableSpool : IDisposable
     {
         try
         {
-            return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            PrivateFiles.Restrict(handle);
+            return handle;
         }
         catch (IOException e)
         {
@@ -412,6 +415,7 @@ public sealed partial class DurableSpool : IDisposable
 
         string path = Path.Combine(_directory, SegmentFileName(sequence));
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        PrivateFiles.Restrict(handle);
         var created = new SpoolSegment(path, sequence, handle);
         try
         {

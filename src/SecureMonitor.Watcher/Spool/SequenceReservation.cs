@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SecureMonitor.Pki;
 
 namespace SecureMonitor.Watcher.Spool;
 
@@ -59,7 +60,7 @@ public sealed class SequenceReservation
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
-        Directory.CreateDirectory(dataDirectory);
+        PrivateFiles.CreateDirectory(dataDirectory);
         string path = Path.Combine(dataDirectory, FileName);
         if (!File.Exists(path))
         {

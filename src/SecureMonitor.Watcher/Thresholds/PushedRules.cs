@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using SecureMonitor.Analysis.Thresholds;
 using SecureMonitor.Protocol.Wire;
+using SecureMonitor.Pki;
 
 namespace SecureMonitor.Watcher.Thresholds;
 
@@ -34,10 +35,11 @@ public sealed class PushedRules(string dataDirectory)
 
     public void Save(ThresholdUpdate update)
     {
-        Directory.CreateDirectory(dataDirectory);
+        PrivateFiles.CreateDirectory(dataDirectory);
         var temporary = FilePath + ".tmp";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
+            PrivateFiles.Restrict(file.SafeFileHandle);
             update.WriteTo(file);
             file.Flush(flushToDisk: true);
         }

@@ -31,7 +31,7 @@ public sealed class EnvelopeSealingTests : IDisposable
     public void An_envelope_survives_the_wire_as_a_frame()
     {
         SealedEnvelope envelope = _fixture.Sealer.Seal(1, 0, SealingFixture.Plaintext(256));
-        byte[] buffer = new byte[1024];
+        byte[] buffer = new byte[8192];
         int written = FrameEncoder.Encode(Frames.Envelope(envelope), buffer, FrameLimits.Default);
 
         Assert.True(FrameDecoder.TryDecode(buffer.AsSpan(0, written), FrameLimits.Default, out FrameReadResult read, out _));
@@ -133,7 +133,7 @@ public sealed class EnvelopeSealingTests : IDisposable
     [Fact]
     public void A_header_version_other_than_one_is_an_unknown_version()
     {
-        SealedEnvelope envelope = SealingFixture.WithHeader(_fixture.Sealer.Seal(1, 0, SealingFixture.Plaintext(16)), h => h.Version = 2);
+        SealedEnvelope envelope = SealingFixture.WithHeader(_fixture.Sealer.Seal(1, 0, SealingFixture.Plaintext(16)), h => h.Version = 3);
 
         Assert.Equal(RejectionReason.UnknownVersion, _fixture.OpenExpectingFailure(envelope));
     }

@@ -34,6 +34,27 @@ public sealed class TcpSamplerTests : IDisposable
     }
 
     [Fact]
+    public void Failed_attempts_and_resets_sent_become_rates_per_second()
+    {
+        // A flood whose SYN-ACKs are answered with resets sends no cookies; these two counters are what moves.
+        static string Snmp(int attemptFails, int outRsts) => ProcSamples.Snmp.Replace("Tcp: 1 200 120000 -1 122 76 0 8 0 9942 8688 15 0 80 0",
+            $"Tcp: 1 200 120000 -1 122 76 {attemptFails} 8 0 9942 8688 15 0 {outRsts} 0", StringComparison.Ordinal);
+        var sampler = new TcpCountersSampler(proc.Path, clock);
+        proc.Write("net/netstat", ProcSamples.Netstat());
+        proc.Write("net/snmp", Snmp(attemptFails: 10, outRsts: 80));
+        sampler.Read();
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        proc.Write("net/snmp", Snmp(attemptFails: 240_010, outRsts: 240_080));
+        var values = sampler.Read().Values.ToDictionary();
+
+        Assert.Equal(120_000.0, values[MetricNames.TcpAttemptFails]);
+        Assert.Equal(120_000.0, values[MetricNames.TcpOutRsts]);
+        Assert.Equal(240_080.0, values["tcp.out_rsts_total"]);
+        Assert.True(MetricNames.IsKnown(MetricNames.TcpAttemptFails) && MetricNames.IsKnown("tcp.out_rsts_total"));
+    }
+
+    [Fact]
     public void A_missing_proc_net_netstat_makes_only_its_counters_unsupported()
     {
         proc.Write("net/snmp", ProcSamples.Snmp);

@@ -10,6 +10,7 @@ public sealed class ExternalTool
 {
     public const string AlertmanagerKey = "alertmanager";
     public const string StressNgKey = "stress-ng";
+    public const string Hping3Key = "hping3";
 
     /// <summary>Prometheus Alertmanager: <c>SM_ALERTMANAGER_BIN</c>, else <c>prometheus-alertmanager</c> (Debian) or <c>alertmanager</c> on PATH.</summary>
     public static readonly ExternalTool Alertmanager = new(AlertmanagerKey, "Prometheus Alertmanager", "SM_ALERTMANAGER_BIN",
@@ -18,8 +19,11 @@ public sealed class ExternalTool
     /// <summary>stress-ng, to load the CPU for real: <c>SM_STRESS_NG_BIN</c>, else <c>stress-ng</c> on PATH.</summary>
     public static readonly ExternalTool StressNg = new(StressNgKey, "stress-ng", "SM_STRESS_NG_BIN", ["stress-ng"], "stress-ng");
 
+    /// <summary>hping3, to send a real SYN flood (raw sockets: root): <c>SM_HPING3_BIN</c>, else <c>hping3</c> on PATH.</summary>
+    public static readonly ExternalTool Hping3 = new(Hping3Key, "hping3", "SM_HPING3_BIN", ["hping3"], "hping3");
+
     private static readonly IReadOnlyDictionary<string, ExternalTool> Known =
-        new[] { Alertmanager, StressNg }.ToDictionary(tool => tool.Key, StringComparer.Ordinal);
+        new[] { Alertmanager, StressNg, Hping3 }.ToDictionary(tool => tool.Key, StringComparer.Ordinal);
 
     private ExternalTool(string key, string name, string environmentVariable, IReadOnlyList<string> commands, string debianPackage)
     {
