@@ -28,7 +28,14 @@ public sealed record MonitorOptions
     public MonitorStoreSettings Store { get; init; } = new();
     public int MaxFrameBytes { get; init; } = 64 * 1024;
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A session whose peer sends nothing for this long is closed (<c>transport.idle-timeout</c>).</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public int MaxConnections { get; init; } = 20_000;
+
+    /// <summary>Descriptors kept free beyond those open at start when the connection cap is derived
+    /// from the descriptor limit (<c>monitor.limits.descriptor-reserve</c>).</summary>
+    public int DescriptorReserve { get; init; } = 128;
 
     /// <summary>Envelopes per second one host may have verified before it is slowed down.</summary>
     public int HostMessagesPerSecond { get; init; } = 500;
@@ -71,7 +78,9 @@ public sealed record MonitorOptions
         Store = MonitorStoreSettings.FromConfiguration(configuration),
         MaxFrameBytes = checked((int)configuration.GetSize("transport:max-frame-size", 64 * 1024)),
         HandshakeTimeout = configuration.GetDuration("transport:handshake-timeout", TimeSpan.FromSeconds(10)),
+        IdleTimeout = configuration.GetDuration("transport:idle-timeout", TimeSpan.FromSeconds(60)),
         MaxConnections = configuration.GetPositiveInt32("monitor:limits:max-connections", 20_000),
+        DescriptorReserve = configuration.GetPositiveInt32("monitor:limits:descriptor-reserve", 128),
         HostMessagesPerSecond = configuration.GetPositiveInt32("monitor:limits:host-alerts-per-second", 500),
         TamperThreshold = configuration.GetPositiveInt32("monitor:security:tamper-threshold", 5),
         TamperWindow = configuration.GetDuration("monitor:security:tamper-window", TimeSpan.FromSeconds(60)),

@@ -24,6 +24,12 @@ public sealed record MonitorHarnessOptions
 
     public int MaxFrameBytes { get; init; } = FrameLimits.DefaultMaxFrameBytes;
 
+    /// <summary>Silence after which the node closes a session (the product's default: 60 s).</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Port of the node's cluster endpoint on 127.0.0.1; 0 picks a free one.</summary>
+    public int ClusterPort { get; init; }
+
     public int TamperThreshold { get; init; } = 5;
 
     public TimeSpan TamperWindow { get; init; } = TimeSpan.FromSeconds(60);
@@ -137,6 +143,8 @@ public sealed class MonitorHarness : IAsyncDisposable
             Store = options.Store,
             MaxFrameBytes = options.MaxFrameBytes,
             HandshakeTimeout = options.HandshakeTimeout,
+            IdleTimeout = options.IdleTimeout,
+            ClusterPort = options.ClusterPort,
             TamperThreshold = options.TamperThreshold,
             TamperWindow = options.TamperWindow,
             Correlation = options.Correlation,
