@@ -10,6 +10,7 @@ public sealed class ExternalTool
 {
     public const string AlertmanagerKey = "alertmanager";
     public const string StressNgKey = "stress-ng";
+    public const string PrlimitKey = "prlimit";
 
     /// <summary>Prometheus Alertmanager: <c>SM_ALERTMANAGER_BIN</c>, else <c>prometheus-alertmanager</c> (Debian) or <c>alertmanager</c> on PATH.</summary>
     public static readonly ExternalTool Alertmanager = new(AlertmanagerKey, "Prometheus Alertmanager", "SM_ALERTMANAGER_BIN",
@@ -18,8 +19,11 @@ public sealed class ExternalTool
     /// <summary>stress-ng, to load the CPU for real: <c>SM_STRESS_NG_BIN</c>, else <c>stress-ng</c> on PATH.</summary>
     public static readonly ExternalTool StressNg = new(StressNgKey, "stress-ng", "SM_STRESS_NG_BIN", ["stress-ng"], "stress-ng");
 
+    /// <summary>prlimit (util-linux), to run a process under a lowered open-file limit: <c>SM_PRLIMIT_BIN</c>, else on PATH.</summary>
+    public static readonly ExternalTool Prlimit = new(PrlimitKey, "prlimit", "SM_PRLIMIT_BIN", ["prlimit"], "util-linux");
+
     private static readonly IReadOnlyDictionary<string, ExternalTool> Known =
-        new[] { Alertmanager, StressNg }.ToDictionary(tool => tool.Key, StringComparer.Ordinal);
+        new[] { Alertmanager, StressNg, Prlimit }.ToDictionary(tool => tool.Key, StringComparer.Ordinal);
 
     private ExternalTool(string key, string name, string environmentVariable, IReadOnlyList<string> commands, string debianPackage)
     {
