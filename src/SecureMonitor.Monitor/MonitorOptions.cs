@@ -78,7 +78,7 @@ public sealed record MonitorOptions
         Store = MonitorStoreSettings.FromConfiguration(configuration),
         MaxFrameBytes = checked((int)configuration.GetSize("transport:max-frame-size", 64 * 1024)),
         HandshakeTimeout = configuration.GetDuration("transport:handshake-timeout", TimeSpan.FromSeconds(10)),
-        IdleTimeout = configuration.GetDuration("transport:idle-timeout", TimeSpan.FromSeconds(60)),
+        IdleTimeout = ReadIdleTimeout(configuration),
         MaxConnections = configuration.GetPositiveInt32("monitor:limits:max-connections", 20_000),
         DescriptorReserve = configuration.GetPositiveInt32("monitor:limits:descriptor-reserve", 128),
         HostMessagesPerSecond = configuration.GetPositiveInt32("monitor:limits:host-alerts-per-second", 500),
@@ -104,6 +104,17 @@ public sealed record MonitorOptions
         ThresholdBaseline = configuration.GetObjectList("monitor:thresholds:baseline"),
         KeyGracePeriod = configuration.GetDuration("monitor:security:key-grace-period", TimeSpan.FromHours(24)),
     };
+
+    /// <summary>At least a second: a shorter one would close watchers between two heartbeats.</summary>
+    private static TimeSpan ReadIdleTimeout(IConfiguration configuration)
+    {
+        const string key = "transport:idle-timeout";
+        var idle = configuration.GetDuration(key, TimeSpan.FromSeconds(60));
+        return idle >= TimeSpan.FromSeconds(1)
+            ? idle
+            : throw new ConfigurationValueException(key, configuration[key] ?? "", configuration.GetOrigin(key),
+                "must be at least 1s; keep it several times watcher.heartbeat-interval, or watchers are closed between heartbeats");
+    }
 
     private static IReadOnlyList<Transport.MonitorEndpoint> ReadSeedNodes(IConfiguration configuration)
     {

@@ -77,6 +77,19 @@ public sealed class NodeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_idle_timeout_shorter_than_a_second_is_refused_naming_the_key()
+    {
+        var file = await MonitorConfigAsync("    kind = sqlite");
+        await File.AppendAllTextAsync(file, "\ntransport { idle-timeout = 0s }\n");
+
+        var run = await CliRun.InvokeAsync("monitor", "--config", file);
+
+        Assert.Equal(ExitCodes.Config, run.ExitCode);
+        Assert.Contains("transport:idle-timeout", run.Error);
+        Assert.Contains("heartbeat", run.Error);
+    }
+
+    [Fact]
     public async Task A_malformed_postgres_connection_string_is_refused_without_showing_it()
     {
         var file = await MonitorConfigAsync("    kind = postgres\n    postgres.connection-string = \"Host=db;Password=hunter2;Port=x\"");

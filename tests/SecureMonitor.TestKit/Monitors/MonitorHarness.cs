@@ -24,8 +24,10 @@ public sealed record MonitorHarnessOptions
 
     public int MaxFrameBytes { get; init; } = FrameLimits.DefaultMaxFrameBytes;
 
-    /// <summary>Silence after which the node closes a session (the product's default: 60 s).</summary>
-    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Silence after which the node closes a session (the product's: 60 s). Off by default here:
+    /// tests that move a manual clock by hours (key grace periods) would see their connections closed;
+    /// tests of the timeout set one.</summary>
+    public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
     /// <summary>Port of the node's cluster endpoint on 127.0.0.1; 0 picks a free one.</summary>
     public int ClusterPort { get; init; }
