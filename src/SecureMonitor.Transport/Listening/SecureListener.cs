@@ -118,6 +118,7 @@ public sealed partial class SecureListener : IAsyncDisposable
             }
 
             client.NoDelay = true;
+            DeadPeerProbes.Enable(client, _options.IdleTimeout);
             var task = ServeAsync(client, stopping);
             lock (_connectionsLock) { _connections.Add(task); }
             _ = task.ContinueWith(finished =>

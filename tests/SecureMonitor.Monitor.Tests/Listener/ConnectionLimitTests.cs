@@ -49,3 +49,24 @@ public sealed class ConnectionLimitTests
         Assert.Equal(1000, next.Unlogged);
     }
 }
+
+/// <summary>Keepalive probes on accepted connections find a dead peer that the idle timeout spares (a console on tail).</summary>
+public sealed class DeadPeerProbesTests
+{
+    [Fact]
+    public async Task An_accepted_connection_is_probed_after_the_idle_timeout_every_ten_seconds_three_times()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync((System.Net.IPEndPoint)listener.LocalEndpoint);
+        using var accepted = await listener.AcceptSocketAsync();
+
+        DeadPeerProbes.Enable(accepted, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, (int)accepted.GetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.KeepAlive)!);
+        Assert.Equal(60, (int)accepted.GetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.TcpKeepAliveTime)!);
+        Assert.Equal(10, (int)accepted.GetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.TcpKeepAliveInterval)!);
+        Assert.Equal(3, (int)accepted.GetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.TcpKeepAliveRetryCount)!);
+    }
+}
