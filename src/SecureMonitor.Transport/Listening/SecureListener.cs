@@ -83,7 +83,9 @@ public sealed partial class SecureListener : IAsyncDisposable
 
     private async Task AcceptLoopAsync(Socket listener, CancellationToken stopping)
     {
-        var backoff = new AcceptBackoff(_options.Time);
+        // Real time, whatever clock the node runs on: the pause waits for real descriptors to be freed,
+        // and a test's manual clock must not stall the accept loop.
+        var backoff = new AcceptBackoff(TimeProvider.System);
         while (!stopping.IsCancellationRequested)
         {
             Socket client;
@@ -105,7 +107,7 @@ public sealed partial class SecureListener : IAsyncDisposable
                 }
                 try
                 {
-                    await Task.Delay(delay, _options.Time, stopping);
+                    await Task.Delay(delay, stopping);
                 }
                 catch (OperationCanceledException) { break; }
                 continue;
