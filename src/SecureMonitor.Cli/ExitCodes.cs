@@ -41,6 +41,10 @@ public static class ExitCodes
     /// <summary>An unexpected internal error; the log says more.</summary>
     public const int Software = 70;
 
+    /// <summary>A port the node must listen on (edge or cluster) is taken by another process, such as a
+    /// second monitor started on the same port (sysexits EX_OSERR).</summary>
+    public const int PortInUse = 71;
+
     /// <summary>A monitor node left its cluster (it lost the store, or was on the minority side of a split):
     /// restart it and it rejoins. Service managers restart on it.</summary>
     public const int TempFailure = 75;

@@ -28,6 +28,9 @@ public sealed record MonitorOptions
     public MonitorStoreSettings Store { get; init; } = new();
     public int MaxFrameBytes { get; init; } = 64 * 1024;
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A session whose peer sends nothing for this long is closed (<c>transport.idle-timeout</c>).</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public int MaxConnections { get; init; } = 20_000;
 
     /// <summary>Sessions one admin or viewer certificate may hold at once (a watcher host holds one).</summary>
@@ -36,6 +39,10 @@ public sealed record MonitorOptions
     /// <summary>How often the node looks at keyring.json and revoked.json for changes (and so how soon
     /// a <c>pki revoke</c> ends the sessions it names).</summary>
     public TimeSpan KeyringCheckInterval { get; init; } = Pki.FileKeyring.DefaultReloadCheckInterval;
+
+    /// <summary>Descriptors kept free beyond those open at start when the connection cap is derived
+    /// from the descriptor limit (<c>monitor.limits.descriptor-reserve</c>).</summary>
+    public int DescriptorReserve { get; init; } = 128;
 
     /// <summary>Envelopes per second one host may have verified before it is slowed down.</summary>
     public int HostMessagesPerSecond { get; init; } = 500;
@@ -81,7 +88,9 @@ public sealed record MonitorOptions
         Store = MonitorStoreSettings.FromConfiguration(configuration),
         MaxFrameBytes = checked((int)configuration.GetSize("transport:max-frame-size", 64 * 1024)),
         HandshakeTimeout = configuration.GetDuration("transport:handshake-timeout", TimeSpan.FromSeconds(10)),
+        IdleTimeout = ReadIdleTimeout(configuration),
         MaxConnections = configuration.GetPositiveInt32("monitor:limits:max-connections", 20_000),
+        DescriptorReserve = configuration.GetPositiveInt32("monitor:limits:descriptor-reserve", 128),
         HostMessagesPerSecond = configuration.GetPositiveInt32("monitor:limits:host-alerts-per-second", 500),
         MaxSessionsPerOperatorCertificate = configuration.GetPositiveInt32("monitor:limits:sessions-per-operator-certificate", 4),
         TamperThreshold = configuration.GetPositiveInt32("monitor:security:tamper-threshold", 5),
@@ -115,6 +124,17 @@ public sealed record MonitorOptions
         return duration > TimeSpan.Zero
             ? duration
             : throw new ConfigurationValueException(key, configuration[key] ?? "", configuration.GetOrigin(key), "must be longer than zero");
+    }
+
+    /// <summary>At least a second: a shorter one would close watchers between two heartbeats.</summary>
+    private static TimeSpan ReadIdleTimeout(IConfiguration configuration)
+    {
+        const string key = "transport:idle-timeout";
+        var idle = configuration.GetDuration(key, TimeSpan.FromSeconds(60));
+        return idle >= TimeSpan.FromSeconds(1)
+            ? idle
+            : throw new ConfigurationValueException(key, configuration[key] ?? "", configuration.GetOrigin(key),
+                "must be at least 1s; keep it several times watcher.heartbeat-interval, or watchers are closed between heartbeats");
     }
 
     private static IReadOnlyList<Transport.MonitorEndpoint> ReadSeedNodes(IConfiguration configuration)

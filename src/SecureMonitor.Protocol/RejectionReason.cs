@@ -28,4 +28,14 @@ public enum RejectionReason
     HandshakeTimeout = 14,
     NotLeader = 15,
     RateLimited = 16,
+
+    // Why a TLS handshake was refused, in more detail than HandshakeFailed (which remains for the rest:
+    // a peer that aborts mid-handshake, anything unrecognised). Never sent in a frame: a refused
+    // handshake has no frame to carry it; counted and logged only.
+    NoClientCertificate = 17,
+    ForeignCa = 18,
+    CertificateExpired = 19,
+    CertificateNotYetValid = 20,
+    ProtocolMismatch = 21,
+    NotTls = 22,
 }

@@ -28,6 +28,12 @@ public static class RejectionReasonNames
         RejectionReason.HandshakeTimeout => "handshake_timeout",
         RejectionReason.NotLeader => "not_leader",
         RejectionReason.RateLimited => "rate_limited",
+        RejectionReason.NoClientCertificate => "no_client_certificate",
+        RejectionReason.ForeignCa => "foreign_ca",
+        RejectionReason.CertificateExpired => "certificate_expired",
+        RejectionReason.CertificateNotYetValid => "certificate_not_yet_valid",
+        RejectionReason.ProtocolMismatch => "protocol_mismatch",
+        RejectionReason.NotTls => "not_tls",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a RejectionReason."),
     };
 

@@ -33,7 +33,7 @@ public class FramedConnection : IAsyncDisposable
 
     /// <summary>Reads the next frame or the reason there is none; never throws for bad peer input
     /// (I/O failures of the socket itself still throw).</summary>
-    public ValueTask<FrameReadResult> ReadAsync(CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<FrameReadResult> ReadAsync(CancellationToken cancellationToken = default) =>
         _reader.ReadAsync(cancellationToken);
 
     public async ValueTask SendAsync(Frame frame, CancellationToken cancellationToken = default)

@@ -69,4 +69,15 @@ public sealed class AdminCommandTests : IDisposable
         static string Describe(IReadOnlyDictionary<string, string> rule) =>
             string.Join(", ", rule.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}"));
     }
+
+    [Fact]
+    public void The_shipped_idle_timeout_outlasts_many_watcher_heartbeats()
+    {
+        var monitor = SecureMonitor.Monitor.MonitorOptions.FromConfiguration(NodeConfiguration.Load(RepositoryRoot.File("hocon", "monitor.conf")));
+        var heartbeat = NodeConfiguration.Load(RepositoryRoot.File("hocon", "watcher.conf")).GetDuration("watcher:heartbeat-interval", TimeSpan.Zero);
+
+        // A watcher is closed as silent only after missing many heartbeats in a row, never for one late one.
+        Assert.True(heartbeat > TimeSpan.Zero);
+        Assert.True(monitor.IdleTimeout >= heartbeat * 10, $"idle-timeout {monitor.IdleTimeout} against heartbeats every {heartbeat}");
+    }
 }

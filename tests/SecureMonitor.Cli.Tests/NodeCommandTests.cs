@@ -111,6 +111,19 @@ public sealed class NodeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_idle_timeout_shorter_than_a_second_is_refused_naming_the_key()
+    {
+        var file = await MonitorConfigAsync("    kind = sqlite");
+        await File.AppendAllTextAsync(file, "\ntransport { idle-timeout = 0s }\n");
+
+        var run = await CliRun.InvokeAsync("monitor", "--config", file);
+
+        Assert.Equal(ExitCodes.Config, run.ExitCode);
+        Assert.Contains("transport:idle-timeout", run.Error);
+        Assert.Contains("heartbeat", run.Error);
+    }
+
+    [Fact]
     public async Task A_malformed_postgres_connection_string_is_refused_without_showing_it()
     {
         var file = await MonitorConfigAsync("    kind = postgres\n    postgres.connection-string = \"Host=db;Password=hunter2;Port=x\"");
@@ -120,5 +133,33 @@ public sealed class NodeCommandTests : IDisposable
         Assert.Equal(ExitCodes.Config, run.ExitCode);
         Assert.Contains("monitor:store:postgres:connection-string", run.Error);
         Assert.DoesNotContain("hunter2", run.Error + run.Output);
+    }
+}
+
+public sealed class MonitorPortInUseTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("sm-port-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task A_monitor_whose_listen_port_is_taken_exits_with_its_own_code_naming_the_port()
+    {
+        using var pki = SecureMonitor.TestKit.Monitors.PkiFixture.WithWatchers("web-01");
+        // Whoever holds the port, even with SO_REUSEPORT (what .NET's ReuseAddress sets on Linux, and what
+        // a second monitor used to set), the monitor must refuse to share it.
+        using var holder = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        holder.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
+        holder.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        holder.Listen();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndPoint!).Port;
+
+        var run = await CliRun.InvokeAsync("monitor", "--pki", pki.Root, "--listen", $"127.0.0.1:{port}", "--cluster-port", "0",
+            "--data", Path.Combine(_directory, "data"));
+
+        Assert.Equal(ExitCodes.PortInUse, run.ExitCode);
+        Assert.Contains($"port {port} on 127.0.0.1", run.Error);
+        Assert.Contains("already in use", run.Error);
     }
 }

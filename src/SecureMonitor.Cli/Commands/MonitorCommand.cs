@@ -91,6 +91,10 @@ public static class MonitorCommand
             {
                 throw new CliException($"cannot start: {error.Message}", ExitCodes.Failure, error);
             }
+            catch (SecureMonitor.Transport.Listening.PortInUseException error)
+            {
+                throw new CliException($"cannot start: {error.Message}", ExitCodes.PortInUse, error);
+            }
             catch (System.Net.Sockets.SocketException error)
             {
                 throw new CliException($"cannot listen on {options.Listen}: {error.Message}", ExitCodes.Failure, error);

@@ -162,7 +162,9 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
             ServerCertificate = identity.Certificate,
             ClientValidator = new ClientCertificateValidator(identity.CaCertificate, keyring),
             HandshakeTimeout = options.HandshakeTimeout,
+            IdleTimeout = options.IdleTimeout,
             MaxConnections = options.MaxConnections,
+            DescriptorReserve = options.DescriptorReserve,
             FrameLimits = new FrameLimits(options.MaxFrameBytes),
             Time = time,
         }, handler, Rejections, loggers.CreateLogger<SecureListener>());
@@ -216,6 +218,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
     private void StartCluster(MonitorOptions options, MonitorIdentity identity, IMonitorStore store, TimeProvider time,
         ILoggerFactory loggers, AdminFeed feed, string advertised)
     {
+        EnsureClusterPortFree(options);
         // Between monitor nodes: mutual TLS pinned to our CA, and only allow-listed types on the wire.
         MonitorClusterSerialization.Allow<ForwardedAdminCommand>();
         MonitorClusterSerialization.Allow<ForwardedAdminReply>();
@@ -262,6 +265,28 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
         system.ActorOf(ClusterSingletonManager.Props(Props.CreateBy(singleton), PoisonPill.Instance, manager), "monitor");
         SingletonProxy = system.ActorOf(ClusterSingletonProxy.Props("/user/monitor",
             ClusterSingletonProxySettings.Create(system).WithRole(MonitorClusterRoles.Monitor)), "monitor-proxy");
+    }
+
+    /// <summary>
+    /// Akka.Remote binds the cluster port with SO_REUSEPORT (DotNetty's tcp-reuse-addr, which .NET maps
+    /// to both options on Linux), so a second node on the same port would start and share it silently.
+    /// Binding it exclusively first refuses that with a clear error (a node started later is refused by
+    /// this check against ours). Port 0 picks a free port and needs no check.
+    /// </summary>
+    /// <exception cref="Transport.Listening.PortInUseException">Another process listens on the port.</exception>
+    private static void EnsureClusterPortFree(MonitorOptions options)
+    {
+        if (options.ClusterPort == 0)
+        {
+            return;
+        }
+        var address = IPAddress.TryParse(options.ClusterHostname, out var parsed) ? parsed
+            : Dns.GetHostAddresses(options.ClusterHostname).OrderBy(candidate => candidate.AddressFamily == global::System.Net.Sockets.AddressFamily.InterNetwork ? 0 : 1)
+                .FirstOrDefault();
+        if (address is not null)
+        {
+            ExclusivePort.EnsureFree(new IPEndPoint(address, options.ClusterPort), "cluster endpoint");
+        }
     }
 
     /// <summary>Reaches the monitor singleton wherever it runs (admin forwarding).</summary>

@@ -104,6 +104,8 @@ internal sealed class AdminSession(AuthenticatedConnection connection, AdminComm
     {
         await using (stream)
         {
+            // The console rightly says nothing while it watches a stream: not idle.
+            using var keptOpen = connection.KeepOpenWhileIdle();
             try
             {
                 await SendAsync(Response(requestId, opening, more: true), stop);

@@ -24,8 +24,18 @@ public sealed class SecureListenerOptions
     /// <summary>Largest frame a client may send.</summary>
     public FrameLimits FrameLimits { get; init; } = FrameLimits.Default;
 
-    /// <summary>Connections beyond this are closed at once, before any TLS work.</summary>
+    /// <summary>Connections beyond this are closed at once, before any TLS work. The listener lowers it
+    /// further when the descriptor limit would run out first (<see cref="ConnectionCap"/>).</summary>
     public int MaxConnections { get; init; } = 20_000;
+
+    /// <summary>Descriptors kept free for the node's own later use (assemblies it loads, store and
+    /// cluster connections) when the connection cap is derived from the descriptor limit.</summary>
+    public int DescriptorReserve { get; init; } = 128;
+
+    /// <summary>An authenticated session whose peer sends no frame for this long is closed (watchers
+    /// send heartbeats; a session holding a stream open is exempt, see
+    /// <see cref="AuthenticatedConnection.KeepOpenWhileIdle"/>). <see cref="Timeout.InfiniteTimeSpan"/>: never.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Clock for certificate validity and revocation decisions.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

@@ -5,7 +5,8 @@ namespace SecureMonitor.Monitor.Tests.Handshake;
 
 /// <summary>
 /// Clients the TLS layer must refuse, made with .NET's own SslStream over loopback: each refusal is
-/// counted with its reason, and the node goes on serving an honest watcher.
+/// counted with its own reason (not one catch-all "handshake_failed"), shown by <c>status</c>, and the
+/// node goes on serving an honest watcher.
 /// </summary>
 public sealed class HandshakeRefusalTests(ITestOutputHelper output) : MonitorTestBase(output)
 {
@@ -17,8 +18,9 @@ public sealed class HandshakeRefusalTests(ITestOutputHelper output) : MonitorTes
         var attempt = await HostilePeers.AttemptTlsAsync(monitor.IPEndPoint, clientCertificate: null, SslProtocols.Tls13);
 
         Assert.True(attempt.Refused, attempt.ToString());
-        await monitor.WaitForRejectionsAsync(null, RejectionReason.HandshakeFailed, 1);
+        await monitor.WaitForRejectionsAsync(null, RejectionReason.NoClientCertificate, 1);
         Assert.True(monitor.Logs.Contains(ValidationFailures.NoClientCertificate), "the log should say why");
+        Assert.Equal(0, monitor.TotalRejections(RejectionReason.HandshakeFailed));
         await AssertServesAGoodWatcherAsync(monitor, "web-01");
         Assert.Equal(1, monitor.TotalRejections());
     }
@@ -33,12 +35,16 @@ public sealed class HandshakeRefusalTests(ITestOutputHelper output) : MonitorTes
         var attempt = await HostilePeers.AttemptTlsAsync(monitor.IPEndPoint, impostor.Certificate, SslProtocols.Tls13);
 
         Assert.True(attempt.Refused, attempt.ToString());
-        await monitor.WaitForRejectionsAsync(null, RejectionReason.HandshakeFailed, 1);
+        await monitor.WaitForRejectionsAsync(null, RejectionReason.ForeignCa, 1);
         Assert.True(monitor.Logs.Contains(ValidationFailures.NotIssuedByThisCa), "the log should say why");
         // A certificate our CA did not sign is never trusted to name a host, not even for counting.
-        Assert.Equal(0, monitor.RejectionCount("web-01", RejectionReason.HandshakeFailed));
+        Assert.Equal(0, monitor.RejectionCount("web-01", RejectionReason.ForeignCa));
         await AssertServesAGoodWatcherAsync(monitor, "web-01");
         Assert.Equal(1, monitor.TotalRejections());
+        // Operators see the reason where they see every refusal: the console's status.
+        await using var console = await monitor.ConnectAsync(monitor.Pki.LoadAdmin());
+        var status = await monitor.RunAdminCommandAsync(console, "status");
+        Assert.Contains("\"reason\":\"foreign_ca\"", status.AdminResponse.ResultJson);
     }
 
     [Fact]
@@ -61,6 +67,23 @@ public sealed class HandshakeRefusalTests(ITestOutputHelper output) : MonitorTes
         await openBeforeRevocation.WaitForCloseAsync();
         Assert.Equal(1, monitor.Sink.AcceptedCount("web-01"));
         await AssertServesAGoodWatcherAsync(monitor, "web-02");
+    }
+
+    [Fact]
+    public async Task An_expired_watcher_certificate_is_refused_as_expired_and_counted_against_its_host()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var pki = NewPki(watchers: ["web-01"], time: clock);
+        var monitor = await StartMonitorAsync(pki, new MonitorHarnessOptions { Time = clock });
+        var expired = pki.LoadWatcher("web-01");
+
+        clock.Advance(expired.Certificate.NotAfter.ToUniversalTime() - clock.GetUtcNow().UtcDateTime + TimeSpan.FromDays(1));
+        var attempt = await HostilePeers.AttemptTlsAsync(monitor.IPEndPoint, expired.Certificate, SslProtocols.Tls13);
+
+        Assert.True(attempt.Refused, attempt.ToString());
+        // Our CA's signature on it still holds, so it may name the host it was issued to.
+        await monitor.WaitForRejectionsAsync("web-01", RejectionReason.CertificateExpired, 1);
+        Assert.Equal(1, monitor.TotalRejections());
     }
 
     [Fact]
@@ -89,8 +112,8 @@ public sealed class HandshakeRefusalTests(ITestOutputHelper output) : MonitorTes
 
         Assert.False(attempt.HandshakeCompletedOnClient, attempt.ToString());
         Assert.True(attempt.Refused);
-        await monitor.WaitForRejectionsAsync(null, RejectionReason.HandshakeFailed, 1);
-        Assert.Equal(0, monitor.RejectionCount("web-01", RejectionReason.HandshakeFailed));
+        await monitor.WaitForRejectionsAsync(null, RejectionReason.ProtocolMismatch, 1);
+        Assert.Equal(0, monitor.RejectionCount("web-01", RejectionReason.ProtocolMismatch));
         await AssertServesAGoodWatcherAsync(monitor, "web-01");
         Assert.Equal(1, monitor.TotalRejections());
     }

@@ -18,7 +18,7 @@ public sealed class HostileConnectionTests(ITestOutputHelper output) : MonitorTe
         var request = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n\r\n");
         var outcome = await HostilePeers.SendAndWaitForCloseAsync(monitor.IPEndPoint, request);
 
-        await monitor.WaitForRejectionsAsync(null, RejectionReason.HandshakeFailed, 1);
+        await monitor.WaitForRejectionsAsync(null, RejectionReason.NotTls, 1);
         Assert.True(outcome.BytesReceived < 64, $"no HTTP answer, at most a TLS alert: {outcome}");
         await AssertBothWatchersServedAsync(monitor, before);
     }
@@ -50,7 +50,7 @@ public sealed class HostileConnectionTests(ITestOutputHelper output) : MonitorTe
 
         var outcome = await HostilePeers.SendAndWaitForCloseAsync(monitor.IPEndPoint, garbage);
 
-        await monitor.WaitForRejectionsAsync(null, RejectionReason.HandshakeFailed, 1);
+        await monitor.WaitForRejectionsAsync(null, garbage[0] == 0x16 ? RejectionReason.HandshakeFailed : RejectionReason.NotTls, 1);
         Assert.True(outcome.BytesReceived < 64, $"at most a TLS alert comes back: {outcome}");
         await AssertBothWatchersServedAsync(monitor, before);
     }
@@ -63,5 +63,6 @@ public sealed class HostileConnectionTests(ITestOutputHelper output) : MonitorTe
         Assert.Equal(2, monitor.Sink.AcceptedCount("web-01"));
         await AssertServesAGoodWatcherAsync(monitor, "web-02");
         Assert.Equal(0, monitor.RejectionCount("web-01", RejectionReason.HandshakeFailed));
+        Assert.Equal(0, monitor.RejectionCount("web-01", RejectionReason.NotTls));
     }
 }

@@ -35,7 +35,7 @@ public sealed class OpenSslHandshakeTests(ITestOutputHelper output) : MonitorTes
 
         Assert.False(result.HandshakeCompleted, result.ToString());
         Assert.True(result.GotAlert, result.ToString()); // protocol_version
-        await monitor.WaitForRejectionsAsync(null, RejectionReason.HandshakeFailed, 1);
+        await monitor.WaitForRejectionsAsync(null, RejectionReason.ProtocolMismatch, 1);
         await AssertServesAGoodWatcherAsync(monitor, "web-01");
     }
 
@@ -48,7 +48,7 @@ public sealed class OpenSslHandshakeTests(ITestOutputHelper output) : MonitorTes
 
         Assert.True(result.CutOff, result.ToString());
         Assert.DoesNotContain(RejectionReason.Oversized.ToMetricName(), result.Output);
-        await monitor.WaitForRejectionsAsync(null, RejectionReason.HandshakeFailed, 1);
+        await monitor.WaitForRejectionsAsync(null, RejectionReason.NoClientCertificate, 1);
         Assert.True(monitor.Logs.Contains(ValidationFailures.NoClientCertificate), "the log should say why");
         Assert.Equal(0, monitor.TotalRejections(RejectionReason.Oversized)); // its line never reached the frame reader
         await AssertServesAGoodWatcherAsync(monitor, "web-01");
@@ -64,7 +64,7 @@ public sealed class OpenSslHandshakeTests(ITestOutputHelper output) : MonitorTes
 
         Assert.True(result.CutOff, result.ToString());
         Assert.DoesNotContain(RejectionReason.Oversized.ToMetricName(), result.Output);
-        await monitor.WaitForRejectionsAsync(null, RejectionReason.HandshakeFailed, 1);
+        await monitor.WaitForRejectionsAsync(null, RejectionReason.ForeignCa, 1);
         Assert.True(monitor.Logs.Contains(ValidationFailures.NotIssuedByThisCa), "the log should say why");
         Assert.Equal(0, monitor.TotalRejections(RejectionReason.Oversized));
         await AssertServesAGoodWatcherAsync(monitor, "web-01");

@@ -24,6 +24,14 @@ public sealed record MonitorHarnessOptions
 
     public int MaxFrameBytes { get; init; } = FrameLimits.DefaultMaxFrameBytes;
 
+    /// <summary>Silence after which the node closes a session (the product's: 60 s). Off by default here:
+    /// tests that move a manual clock by hours (key grace periods) would see their connections closed;
+    /// tests of the timeout set one.</summary>
+    public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>Port of the node's cluster endpoint on 127.0.0.1; 0 picks a free one.</summary>
+    public int ClusterPort { get; init; }
+
     public int TamperThreshold { get; init; } = 5;
 
     public TimeSpan TamperWindow { get; init; } = TimeSpan.FromSeconds(60);
@@ -140,6 +148,8 @@ public sealed class MonitorHarness : IAsyncDisposable
             Store = options.Store,
             MaxFrameBytes = options.MaxFrameBytes,
             HandshakeTimeout = options.HandshakeTimeout,
+            IdleTimeout = options.IdleTimeout,
+            ClusterPort = options.ClusterPort,
             TamperThreshold = options.TamperThreshold,
             TamperWindow = options.TamperWindow,
             Correlation = options.Correlation,

@@ -11,6 +11,7 @@ public sealed class ExternalTool
     public const string AlertmanagerKey = "alertmanager";
     public const string StressNgKey = "stress-ng";
     public const string Hping3Key = "hping3";
+    public const string PrlimitKey = "prlimit";
 
     /// <summary>Prometheus Alertmanager: <c>SM_ALERTMANAGER_BIN</c>, else <c>prometheus-alertmanager</c> (Debian) or <c>alertmanager</c> on PATH.</summary>
     public static readonly ExternalTool Alertmanager = new(AlertmanagerKey, "Prometheus Alertmanager", "SM_ALERTMANAGER_BIN",
@@ -22,8 +23,11 @@ public sealed class ExternalTool
     /// <summary>hping3, to send a real SYN flood (raw sockets: root): <c>SM_HPING3_BIN</c>, else <c>hping3</c> on PATH.</summary>
     public static readonly ExternalTool Hping3 = new(Hping3Key, "hping3", "SM_HPING3_BIN", ["hping3"], "hping3");
 
+    /// <summary>prlimit (util-linux), to run a process under a lowered open-file limit: <c>SM_PRLIMIT_BIN</c>, else on PATH.</summary>
+    public static readonly ExternalTool Prlimit = new(PrlimitKey, "prlimit", "SM_PRLIMIT_BIN", ["prlimit"], "util-linux");
+
     private static readonly IReadOnlyDictionary<string, ExternalTool> Known =
-        new[] { Alertmanager, StressNg, Hping3 }.ToDictionary(tool => tool.Key, StringComparer.Ordinal);
+        new[] { Alertmanager, StressNg, Hping3, Prlimit }.ToDictionary(tool => tool.Key, StringComparer.Ordinal);
 
     private ExternalTool(string key, string name, string environmentVariable, IReadOnlyList<string> commands, string debianPackage)
     {

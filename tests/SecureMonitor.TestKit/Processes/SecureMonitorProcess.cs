@@ -26,19 +26,33 @@ public sealed class SecureMonitorProcess : IAsyncDisposable
     public static SecureMonitorProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
         string? workingDirectory = null, string? standardInput = null)
     {
-        var cli = Path.Combine(AppContext.BaseDirectory, "securemonitor.dll");
-        if (!File.Exists(cli))
-        {
-            throw new InvalidOperationException($"{cli} not found: the test project must reference SecureMonitor.Cli.");
-        }
-        var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
-        return new SecureMonitorProcess(ChildProcess.StartDotnet("securemonitor", cli, arguments, new ChildProcessOptions
-        {
-            Environment = variables,
-            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
-            StandardInput = standardInput,
-        }));
+        return new SecureMonitorProcess(ChildProcess.StartDotnet("securemonitor", CliAssembly(), arguments,
+            Options(environment, workingDirectory, standardInput)));
     }
+
+    /// <summary>Starts <c>dotnet securemonitor.dll ARGS</c> under <c>prlimit --nofile=LIMIT:LIMIT</c>: soft and
+    /// hard open-file limits both <paramref name="descriptorLimit"/>, so the process cannot raise it.</summary>
+    public static SecureMonitorProcess StartWithDescriptorLimit(int descriptorLimit, IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        var dotnet = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
+        var limit = descriptorLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new SecureMonitorProcess(ChildProcess.Start("securemonitor", ExternalTool.Prlimit.Require(),
+            [$"--nofile={limit}:{limit}", dotnet, CliAssembly(), .. arguments], Options(environment, workingDirectory, null)));
+    }
+
+    private static string CliAssembly()
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "securemonitor.dll");
+        return File.Exists(cli) ? cli : throw new InvalidOperationException($"{cli} not found: the test project must reference SecureMonitor.Cli.");
+    }
+
+    private static ChildProcessOptions Options(IReadOnlyDictionary<string, string>? environment, string? workingDirectory, string? standardInput) => new()
+    {
+        Environment = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" },
+        WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
+        StandardInput = standardInput,
+    };
 
     public IReadOnlyList<string> Lines => _process.Lines;
 
