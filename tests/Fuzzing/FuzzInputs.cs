@@ -18,7 +18,23 @@ internal static class FuzzInputs
     public static Gen<T[]> Random<T>(Gen<T> element) =>
         Gen.Frequency(
             (19, element.ArrayOf()),
-            (1, Gen.Choose(0, MaxLength).SelectMany(length => element.ArrayOf(length))));
+            (1, from length in Gen.Choose(0, MaxLength)
+                from palette in element.ArrayOf(64)
+                from seed in Gen.Choose(int.MinValue, int.MaxValue)
+                select Fill(length, palette, seed)));
+
+    /// <summary>A long sequence drawn from <paramref name="palette"/>: generating each element with FsCheck would cost more than the case.</summary>
+    private static T[] Fill<T>(int length, T[] palette, int seed)
+    {
+        var random = new System.Random(seed);
+        var result = new T[length];
+        for (var i = 0; i < length; i++)
+        {
+            result[i] = palette[random.Next(palette.Length)];
+        }
+
+        return result;
+    }
 
     /// <summary>One to four mutations applied to one of <paramref name="seeds"/>.</summary>
     /// <param name="flipBit">Flips bit n (any int: taken modulo the element's width) of an element.</param>

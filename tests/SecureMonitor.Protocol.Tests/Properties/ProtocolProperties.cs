@@ -5,26 +5,31 @@ using SecureMonitor.Protocol.Sealing;
 using SecureMonitor.Protocol.Tests.Sealing;
 using SecureMonitor.Protocol.Tests.Wire;
 using SecureMonitor.Protocol.Wire;
+using SecureMonitor.Tests.Fuzzing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace SecureMonitor.Protocol.Tests.Properties;
 
 /// <summary>
 /// Hostile-input properties of the decoder and the opener: they never throw, never hand out more
 /// than the limit, and accept an envelope only if it is exactly the one that was sealed.
+/// (<see cref="FuzzRun.Cases"/> cases each: 10,000 in CI, more with SM_FUZZ_CASES, see bench/fuzz.sh.)
 /// </summary>
+[Trait("Category", FuzzRun.Category)]
 public sealed class ProtocolProperties : IDisposable
 {
     private const int MaxFrameBytes = 512;
     private static readonly FrameLimits Limits = new(MaxFrameBytes);
-    private static readonly Config Runs = Config.QuickThrowOnFailure.WithMaxTest(3_000);
 
+    private readonly ITestOutputHelper _output;
     private readonly SealingFixture _fixture = new();
     private readonly SealedEnvelope _original;
     private readonly byte[] _validStream;
 
-    public ProtocolProperties()
+    public ProtocolProperties(ITestOutputHelper output)
     {
+        _output = output;
         _original = _fixture.Sealer.Seal(11, 1_700_000_000_000, SealingFixture.Plaintext(256));
         // An ack, the envelope, and a hello: mutations can land before, in or after the envelope.
         _validStream = WireBytes.Encode(WireBytes.SampleAck(1), Frames.Envelope(_original), Frames.Hello("web-01", "0.1.0"));
@@ -44,11 +49,7 @@ public sealed class ProtocolProperties : IDisposable
             from split in Gen.Choose(0, bytes.Length)
             select (bytes, split);
 
-        Check.One(Runs, Prop.ForAll(input.ToArbitrary(), c =>
-        {
-            DecodeEverything(c.Bytes, c.Split, onFrame: _ => { });
-            return true;
-        }));
+        FuzzRun.Check(_output, "frames.random", input, c => DecodeEverything(c.Bytes, c.Split, onFrame: _ => { }));
     }
 
     [Fact]
@@ -66,7 +67,7 @@ public sealed class ProtocolProperties : IDisposable
 
         int opened = 0;
         int mutatedEnvelopesTried = 0;
-        Check.One(Runs, Prop.ForAll(input.ToArbitrary(), c =>
+        FuzzRun.Check(_output, "frames.mutated", input, c =>
         {
             byte[] mutated = c.Mutations.Aggregate(_validStream, (bytes, m) => m.ApplyTo(bytes));
             DecodeEverything(mutated, Math.Min(c.Split, mutated.Length), frame =>
@@ -88,8 +89,7 @@ public sealed class ProtocolProperties : IDisposable
                     Assert.Equal(SealingFixture.Plaintext(256), result.Plaintext.ToArray());
                 }
             });
-            return true;
-        }));
+        });
 
         // Mutations outside the envelope leave it intact: it must still open then.
         Assert.True(opened > 0, "No run left the envelope intact; the property checked nothing positive.");
@@ -114,9 +114,11 @@ public sealed class ProtocolProperties : IDisposable
                 Mac = Google.Protobuf.ByteString.CopyFrom(mac),
             };
 
-        Check.One(Runs, Prop.ForAll(envelopes.ToArbitrary(), envelope =>
-            !_fixture.MonitorOpener.TryOpen(envelope, SealingFixture.HostId, _fixture.Keys, out _, out RejectionReason reason)
-            && reason != RejectionReason.None));
+        FuzzRun.Check(_output, "envelope.fields", envelopes, envelope =>
+        {
+            Assert.False(_fixture.MonitorOpener.TryOpen(envelope, SealingFixture.HostId, _fixture.Keys, out _, out RejectionReason reason));
+            Assert.NotEqual(RejectionReason.None, reason);
+        });
     }
 
     /// <summary>Decodes every frame of <paramref name="bytes"/> delivered as two segments, as a pipe would.</summary>
