@@ -121,19 +121,25 @@ public sealed class ProtocolProperties : IDisposable
         });
     }
 
-    /// <summary>Decodes every frame of <paramref name="bytes"/> delivered as two segments, as a pipe would.</summary>
+    /// <summary>
+    /// Decodes every frame of <paramref name="bytes"/> delivered as two segments, as a pipe would, and
+    /// reads the same bytes with <see cref="FrameReader"/> (the connections' stream reader) in chunks
+    /// of <paramref name="split"/>: both must see the same frames and end the same way.
+    /// </summary>
     private static void DecodeEverything(byte[] bytes, int split, Action<Frame> onFrame)
     {
+        var decoded = new List<FrameReadResult>();
         ReadOnlySequence<byte> buffer = Segments.Of(bytes[..split], bytes[split..]);
         long before = buffer.Length;
         while (FrameDecoder.TryDecode(ref buffer, Limits, out FrameReadResult result))
         {
             Assert.True(before - buffer.Length <= FrameDecoder.LengthPrefixBytes + MaxFrameBytes, "Consumed more than one frame's limit.");
             before = buffer.Length;
+            decoded.Add(result);
             if (!result.IsFrame)
             {
                 Assert.NotEqual(RejectionReason.None, result.ToRejectionReason());
-                return; // The connection would close here.
+                break; // The connection would close here.
             }
 
             Assert.InRange(result.DeclaredLength, 1, MaxFrameBytes);
@@ -141,9 +147,32 @@ public sealed class ProtocolProperties : IDisposable
             onFrame(result.Frame);
         }
 
-        FrameReadStatus end = FrameDecoder.AtEndOfInput(buffer).Status;
-        Assert.True(end is FrameReadStatus.EndOfStream or FrameReadStatus.Truncated, end.ToString());
+        if (decoded.Count == 0 || decoded[^1].IsFrame)
+        {
+            FrameReadResult end = FrameDecoder.AtEndOfInput(buffer);
+            Assert.True(end.Status is FrameReadStatus.EndOfStream or FrameReadStatus.Truncated, end.ToString());
+            decoded.Add(end);
+        }
+
+        List<FrameReadResult> read = ReadEverything(bytes, chunk: Math.Max(1, split));
+        Assert.Equal(decoded.Select(Summary), read.Select(Summary));
     }
+
+    private static List<FrameReadResult> ReadEverything(byte[] bytes, int chunk)
+    {
+        var reader = new FrameReader(new ScriptedStream(bytes, chunk), Limits);
+        var results = new List<FrameReadResult>();
+        do
+        {
+            results.Add(reader.ReadAsync().AsTask().GetAwaiter().GetResult());
+        }
+        while (results[^1].IsFrame);
+
+        return results;
+    }
+
+    private static (FrameReadStatus, long, uint, Frame?) Summary(FrameReadResult result) =>
+        (result.Status, result.DeclaredLength, result.Version, result.Frame);
 
     private bool IsTheOriginal(SealedEnvelope envelope) =>
         envelope.Header == _original.Header && envelope.Nonce == _original.Nonce && envelope.Ciphertext == _original.Ciphertext
