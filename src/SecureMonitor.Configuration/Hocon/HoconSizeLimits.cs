@@ -10,11 +10,16 @@ namespace SecureMonitor.Configuration.Hocon;
 /// </summary>
 internal static class HoconSizeLimits
 {
-    /// <summary>Values (objects, arrays, scalars) in the expanded configuration, and elements in one array.</summary>
-    public const int MaxValues = 1_000_000;
+    /// <summary>
+    /// Values (objects, arrays, scalars) in the expanded configuration, and elements in one array. The
+    /// shipped files have a few hundred; Microsoft.Extensions.Configuration lists a section's children
+    /// by scanning every key, so walking a configuration (as the Akka settings are built) costs the
+    /// square of its size: 10,000 keeps that well under a second.
+    /// </summary>
+    public const int MaxValues = 10_000;
 
     /// <summary>UTF-16 characters of the flattened configuration (keys and values), and of one string.</summary>
-    public const int MaxCharacters = 16 * 1024 * 1024;
+    public const int MaxCharacters = 1024 * 1024;
 
     /// <summary>Nesting once substitutions put objects inside objects; the parser allows 200 in the text.</summary>
     public const int MaxDepth = 400;

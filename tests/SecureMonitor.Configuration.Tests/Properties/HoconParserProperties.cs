@@ -42,6 +42,7 @@ public sealed class HoconParserProperties(ITestOutputHelper output)
         Gen<char[]> input = Gen.Frequency(
             (1, FuzzInputs.Random(character)),
             (1, Document().Select(text => text.ToCharArray())),
+            (1, References().Select(text => text.ToCharArray())),
             (3, FuzzInputs.Mutated(Seeds, character, FuzzInputs.FlipBit)));
 
         var loaded = 0;
@@ -76,6 +77,21 @@ public sealed class HoconParserProperties(ITestOutputHelper output)
         return field.ArrayOf().Resize(12).Select(fields => string.Join("\n", fields));
     }
 
+    /// <summary>
+    /// Fields k0, k1, ... each built from references to earlier ones (strings, arrays or objects
+    /// around them): values shared many times over, where expansion can grow exponentially.
+    /// </summary>
+    private static Gen<string> References() =>
+        from count in Gen.Choose(1, 60)
+        from shape in Gen.Elements("{0}", "[{0}]", "{{ x = {0}, y = {0} }}", "{0} {0}", "{0}{0}", "[{0}, {0}]")
+        from picks in Gen.Choose(0, int.MaxValue).ArrayOf(count)
+        from start in Gen.Elements("xxxxxxxxxx", "[1, 2, 3, 4]", "{ a = 1, b = [2] }")
+        select "k0 = " + start + "\n" + string.Concat(Enumerable.Range(1, count - 1).Select(i =>
+        {
+            var earlier = picks[i] % 4 == 0 ? picks[i] % i : i - 1; // mostly the one just before: a chain
+            return $"k{i} = " + string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, $"${{k{earlier}}}") + "\n";
+        }));
+
     /// <summary>The property of one input; the regression tests call it with the inputs that once broke it.</summary>
     /// <returns>Whether it loaded.</returns>
     internal static bool LoadsOrFailsWithPosition(string text)
@@ -100,10 +116,15 @@ public sealed class HoconParserProperties(ITestOutputHelper output)
         var configuration = new ConfigurationBuilder()
             .AddHoconString(text, "fuzz.conf", Environment, ShippedDirectory)
             .Build();
-        foreach (var pair in configuration.AsEnumerable())
+        // Read as a node reads it (walking every section is quadratic in IConfiguration itself; the
+        // size limits keep that under a second, measured apart from this property).
+        foreach (var section in configuration.GetChildren())
         {
-            _ = pair.Value;
+            _ = section.Value;
         }
+
+        _ = configuration["monitor:listen"];
+        _ = configuration["akka:actor:provider"];
     }
 
     private static string FindShippedHocon()
