@@ -10,7 +10,7 @@ namespace SecureMonitor.Admin.Tests.Properties;
 /// Fuzzing the admin argument parsing end to end, as far as it goes without a store: a console
 /// line is split (<see cref="CommandLine"/>), resolved to a command (<see cref="CommandCatalog"/>)
 /// and completed, then the monitor's real command parses its arguments (<see cref="AdminArguments"/>,
-/// durations, numbers, host ids, threshold settings). Every line is refused (a split error, an
+/// durations, numbers, host ids, threshold settings, and the rules those settings make). Every line is refused (a split error, an
 /// unknown command, an <see cref="AdminCommandException"/> or <see cref="PkiException"/>, as the
 /// command handler reports them) or gets through to the node's state; any other exception is a bug
 /// the handler would turn into "internal error".
@@ -82,7 +82,8 @@ public sealed class AdminArgumentProperties(ITestOutputHelper output) : IDisposa
         var parsed = 0;
         FuzzRun.Check(_output, "admin.arguments", input, line => _ = _runner.Run(line) == AdminLineRunner.Outcome.Refused ? refused++ : parsed++);
 
-        _output.WriteLine($"refused {refused}, parsed {parsed}");
+        _output.WriteLine($"refused {refused}, parsed {parsed}, threshold rules built {_runner.ThresholdPlans}");
+        Assert.True(_runner.ThresholdPlans > 0, "no line got as far as building threshold rules");
         Assert.True(refused > FuzzRun.Cases / 20 && parsed > FuzzRun.Cases / 20, $"refused {refused}, parsed {parsed}: the inputs missed a side");
     }
 

@@ -1,12 +1,15 @@
 using System.Net;
 using System.Reflection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
+using SecureMonitor.Configuration;
 using SecureMonitor.Admin.Console;
 using SecureMonitor.Monitor;
 using SecureMonitor.Monitor.Admin;
 using SecureMonitor.Monitor.Admin.Commands;
 using SecureMonitor.Monitor.Admin.Feed;
 using SecureMonitor.Monitor.Security;
+using SecureMonitor.Monitor.Thresholds;
 using SecureMonitor.Storage;
 using SecureMonitor.Transport;
 
@@ -37,6 +40,9 @@ internal sealed class AdminLineRunner : IDisposable
 
     /// <summary>The node's commands by wire name (the property checks this is every one of them).</summary>
     public IReadOnlyDictionary<string, IAdminCommand> Commands { get; }
+
+    /// <summary>How many lines got as far as building threshold rules.</summary>
+    public int ThresholdPlans { get; private set; }
 
     /// <summary>Splits, resolves and completes <paramref name="line"/> as the console does, then runs the node's command on its arguments.</summary>
     public Outcome Run(string line)
@@ -69,13 +75,60 @@ internal sealed class AdminLineRunner : IDisposable
             // Refused before reaching the store: a usage error, a host the PKI does not know, or a
             // change this stand-in node (with no leader services) cannot make.
             Assert.NotEmpty(refusal.Message);
-            return refusal.IsUsage ? Outcome.Refused : Outcome.Parsed;
+            if (refusal.IsUsage)
+            {
+                return Outcome.Refused;
+            }
+
+            if (resolved.Command.Wire == "thresholds.set")
+            {
+                PlanThresholds(resolved.Arguments);
+                ThresholdPlans++;
+            }
+
+            return Outcome.Parsed;
         }
         catch (PkiException)
         {
             return Outcome.Refused;
         }
     }
+
+    /// <summary>
+    /// What the leader's thresholds actor does with settings that parsed: merge them over the shipped
+    /// baseline and build every scope's rules, which yields rules or validation errors, nothing else.
+    /// </summary>
+    private static void PlanThresholds(IReadOnlyList<string> arguments)
+    {
+        // The command's own parse succeeded on these arguments; this repeats it to get the settings.
+        var parsed = AdminArguments.Parse(arguments, "thresholds set", (2, int.MaxValue), ["--wait"]);
+        var changes = parsed.Positionals.Skip(1)
+            .Select(text => ThresholdSetting.TryParse(text, out var setting, out var error) ? setting : throw new InvalidOperationException(error))
+            .ToList();
+        var scope = parsed.Positionals[0] == "all" ? ThresholdSettingsRecord.AllHosts : parsed.Positionals[0];
+        var candidate = new ThresholdPlan(ShippedBaseline.Value, []).With(
+            new ThresholdSettingsRecord(scope, 1, ThresholdPlan.Merge([], changes), "fuzz", DateTimeOffset.UnixEpoch));
+        foreach (var host in new[] { null, parsed.Positionals[0] == "all" ? "web-01" : parsed.Positionals[0] })
+        {
+            var result = candidate.RulesFor(host);
+            if (result.RuleSet is { } rules)
+            {
+                _ = ThresholdPlan.ToUpdate(rules);
+            }
+        }
+    }
+
+    private static readonly Lazy<IReadOnlyList<IReadOnlyDictionary<string, string>>> ShippedBaseline = new(() =>
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory.FullName, "hocon", "monitor.conf")))
+        {
+            directory = directory.Parent ?? throw new InvalidOperationException("no hocon/monitor.conf above the tests");
+        }
+
+        return new ConfigurationBuilder().AddHoconFile(Path.Combine(directory.FullName, "hocon", "monitor.conf"), environment: _ => null).Build()
+            .GetObjectList("monitor:thresholds:baseline");
+    });
 
     /// <summary>A node's admin context over a real PKI and key ring, with a store that is never reached.</summary>
     private AdminContext NodeContext()
