@@ -15,14 +15,16 @@ Builds the benchmark project (Release) once, then runs, one after the other:
      downings of healthy nodes; then the same (5 kills, 3 handovers) under stress-ng --cpu 3;
   4. scaling: 100, 1,000 and 10,000 virtual watchers holding connections to one monitor process
      (heartbeat every 5 s), steady window 60 s each;
-  5. bench/footprint/run.sh: watcher against node_exporter, 10 minutes.
+  5. bench/footprint/run.sh: watcher against node_exporter, 10 minutes;
+  6. bench/fuzz.sh: every fuzzing property (frame decoder, envelope opener, HOCON loader, admin
+     arguments) with 1,000,000 cases each.
 Each runner prints `RESULT name=value unit=U` lines; the report (figure, value, target, met?,
 machine, date, load average) is built from those lines only. A step that fails or times out is
 reported as such and the others still run.
 
 Options:
-  --quick        footprint 3 minutes instead of 10, scaling windows of 30 s instead of 60 s;
-                 the report says so.
+  --quick        footprint 3 minutes instead of 10, scaling windows of 30 s instead of 60 s,
+                 100,000 fuzzing cases per property instead of 1,000,000; the report says so.
   --output FILE  where to write the report (default: docs/benchmarks.md).
   -h, --help     show this help.
 
@@ -42,7 +44,7 @@ while [ $# -gt 0 ]; do
     *) echo "run-all.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-if [ "$quick" = 1 ]; then footprint_minutes=3; scaling_duration=30s; else footprint_minutes=10; scaling_duration=60s; fi
+if [ "$quick" = 1 ]; then footprint_minutes=3; scaling_duration=30s; fuzz_cases=100000; else footprint_minutes=10; scaling_duration=60s; fuzz_cases=1000000; fi
 
 log() { echo "[run-all $(date +%H:%M:%S)] $*" >&2; }
 command -v jq >/dev/null || { echo "run-all.sh: jq is needed to read BenchmarkDotNet's JSON" >&2; exit 2; }
@@ -116,6 +118,9 @@ run_step scaling 2400 "${bench[@]}" scaling --watchers 100,1000,10000 --duration
 
 # --- 5. footprint -------------------------------------------------------------------------------------
 run_step footprint $(( footprint_minutes * 60 + 900 )) bash "$root/bench/footprint/run.sh" --minutes "$footprint_minutes" --output "$tmp/footprint.md"
+
+# --- 6. fuzzing --------------------------------------------------------------------------------------
+run_step fuzz 7200 bash "$root/bench/fuzz.sh" --cases "$fuzz_cases"
 load_end="$(loadavg)"
 finished_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
@@ -146,6 +151,7 @@ fs_med=$(val failover_stressed.median_s); fs_ho=$(val failover_stressed.handover
 fs_lost=$(val failover_stressed.lost); fs_dup=$(val failover_stressed.duplicated)
 w_rss=$(val footprint.watcher.rss_mb); w_cpu=$(val footprint.watcher.cpu_pct)
 n_rss=$(val footprint.node_exporter.rss_mb); n_cpu=$(val footprint.node_exporter.cpu_pct)
+fuzz_passed=$(val fuzz.properties_passed); fuzz_failed=$(val fuzz.properties_failed)
 store_alerts() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { print x * 1000 }' || true; }
 
 {
@@ -154,7 +160,8 @@ store_alerts() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { print x * 1000 }' || 
   echo "Written by \`bench/run-all.sh$([ "$quick" = 1 ] && echo " --quick")\` from one run, $started_at to $finished_at (UTC)."
   if [ "$quick" = 1 ]; then
     echo "**Quick run**: footprint over $footprint_minutes minutes instead of 10 (its RSS is not yet the settled"
-    echo "figure the 10-minute target speaks of), scaling windows of $scaling_duration instead of 60 s."
+    echo "figure the 10-minute target speaks of), scaling windows of $scaling_duration instead of 60 s,"
+    echo "$(fmt "$fuzz_cases") fuzzing cases per property instead of 1,000,000."
   fi
   echo
   echo "## Machine"
@@ -200,6 +207,11 @@ store_alerts() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { print x * 1000 }' || 
     "$(if [ "$(met "$w_cpu" "<=" 0.25)" = yes ] && [ "$(met "$w_cpu" "<" "$n_cpu")" = yes ]; then echo yes; elif [ -z "$w_cpu" ]; then echo n/a; else echo "**no**"; fi)"
   row "watcher settled RSS$([ "$quick" = 1 ] && echo " (after $footprint_minutes min, not 10)")" "$(fmtu "$w_rss" " MB")" "≤ 70 MB after 10 minutes, on Akka.NET (node_exporter: $(fmt "$n_rss") MB)" \
     "$(if [ "$quick" = 1 ]; then echo "not settled: $(met "$w_rss" "<=" 70)"; else met "$w_rss" "<=" 70; fi)"
+  row "fuzzing: properties given $(fmt "$fuzz_cases") random and mutated inputs each, passed / failed" "$(fmt "$fuzz_passed") / $(fmt "$fuzz_failed")" \
+    "every input a result or the component's refusal (0 failed)" "$(if [ -z "$fuzz_passed" ]; then echo n/a; elif [ "$(met "$fuzz_failed" "==" 0)" = yes ]; then echo yes; else echo "**no**"; fi)"
+  for p in frames.random frames.mutated envelope.fields envelope.opener hocon admin.arguments; do
+    row "fuzzing $p: cases/s (generation included), slowest case" "$(fmtu "$(val "fuzz.$p.cases_per_s")" "/s"), $(fmtu "$(val "fuzz.$p.slowest_case_ms")" " ms")" "—" "—"
+  done
   echo
   echo "## Scaling: concurrent virtual watchers against one monitor"
   echo
@@ -235,6 +247,7 @@ store_alerts() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { print x * 1000 }' || 
   echo "dotnet run -c Release --project bench/SecureMonitor.Benchmarks -- monitor-load"
   echo "dotnet run -c Release --project bench/SecureMonitor.Benchmarks -- failover --kills 10"
   echo "bench/footprint/run.sh --minutes 10"
+  echo "bench/fuzz.sh --cases 1000000"
   echo '```'
   echo
   echo "Every figure above comes from the \`RESULT name=value unit=U\` lines the runners printed in this run"

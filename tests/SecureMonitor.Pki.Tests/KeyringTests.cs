@@ -79,6 +79,20 @@ public sealed class KeyringTests
     }
 
     [Fact]
+    public void A_grace_period_ending_after_the_year_9999_is_refused_and_changes_nothing()
+    {
+        // Found by fuzzing `keys rotate web-01 --grace 10675199d`: now + grace overflowed the date.
+        using var fixture = new PkiFixture();
+        fixture.Pki.IssueWatcher("web-01");
+        var keyringBefore = File.ReadAllText(fixture.Pki.Paths.Keyring);
+
+        var error = Assert.Throws<PkiException>(() => fixture.Pki.RotateKey("web-01", TimeSpan.FromDays(10_675_199)));
+
+        Assert.Contains("after the year 9999", error.Message);
+        Assert.Equal(keyringBefore, File.ReadAllText(fixture.Pki.Paths.Keyring));
+    }
+
+    [Fact]
     public void The_keyring_picks_up_a_newly_issued_host_at_once_since_an_unknown_host_makes_it_look_at_the_files()
     {
         using var fixture = new PkiFixture();

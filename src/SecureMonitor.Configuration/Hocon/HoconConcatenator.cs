@@ -65,7 +65,9 @@ internal static class HoconConcatenator
         var items = new List<HoconValue>();
         foreach (var part in parts)
         {
-            items.AddRange(((HoconArray)part.Value).Items);
+            var array = (HoconArray)part.Value;
+            HoconSizeLimits.CheckArrayLength(items.Count + (long)array.Count, part.Value.Origin);
+            items.AddRange(array.Items);
         }
 
         return new HoconArray(items, parts[0].Value.Origin);
@@ -76,7 +78,9 @@ internal static class HoconConcatenator
         var text = new StringBuilder(((HoconScalar)parts[0].Value).ConcatenationText);
         for (var i = 1; i < parts.Count; i++)
         {
-            text.Append(parts[i].LeadingWhitespace).Append(((HoconScalar)parts[i].Value).ConcatenationText);
+            var part = ((HoconScalar)parts[i].Value).ConcatenationText;
+            HoconSizeLimits.CheckTextLength(text.Length + (long)parts[i].LeadingWhitespace.Length + part.Length, parts[i].Value.Origin);
+            text.Append(parts[i].LeadingWhitespace).Append(part);
         }
 
         return HoconScalar.String(text.ToString(), parts[0].Value.Origin);

@@ -35,6 +35,7 @@ public static class HoconLoader
         var root = new HoconObject(new HoconOrigin(context.Source, 1, 1));
         HoconParser.ParseInto(text, context, new HoconParser.ObjectTarget(root, []));
         HoconResolver.Resolve(root, environment ?? Environment.GetEnvironmentVariable);
+        HoconSizeLimits.Check(root);
         return root;
     }
 

@@ -153,7 +153,16 @@ internal sealed partial class HoconParser
     /// <returns>The key, for messages.</returns>
     private HoconPath ParseField(ObjectTarget target)
     {
+        var keyToken = Peek();
         var key = ParseKey();
+        // a.b.c = 1 nests as deeply as a { b { c = 1 } }: each segment past the first is a level.
+        var keyLevels = key.Segments.Length - 1;
+        if (depth + keyLevels > MaxNestingDepth)
+        {
+            throw Error(keyToken, $"objects and arrays are nested more than {MaxNestingDepth} levels deep (counting the key's {key.Segments.Length} path segments)");
+        }
+
+        depth += keyLevels;
         string[]? fullPath = target.Path is null ? null : [.. target.Path, .. key.Segments];
         SkipWhitespace();
         var separator = Peek();
@@ -176,6 +185,7 @@ internal sealed partial class HoconParser
                 throw Error(separator, $"expected '=', ':' or '{{' after key '{key}', found {HoconToken.Describe(separator)}");
         }
 
+        depth -= keyLevels;
         return key;
     }
 

@@ -82,6 +82,20 @@ public sealed class AdminArguments
             : throw Error($"{name} '{Printable(text)}': {error ?? "must not be negative"}");
     }
 
+    /// <summary>The start of a window reaching back a duration from <paramref name="now"/> (<c>--since 10m</c>);
+    /// null when absent. Nothing is stored from before 1970, so a window reaching further is refused
+    /// (and <c>--since 10675199d</c> cannot overflow the date).</summary>
+    public DateTimeOffset? Since(string name, DateTimeOffset now)
+    {
+        if (Duration(name) is not { } window)
+        {
+            return null;
+        }
+        return window <= now - DateTimeOffset.UnixEpoch
+            ? now - window
+            : throw Error($"{name} '{Printable(Option(name)!)}' reaches back before 1970");
+    }
+
     /// <summary>A whole number within [<paramref name="min"/>, <paramref name="max"/>]; <paramref name="fallback"/> when absent.</summary>
     public int Int32(string name, int fallback, int min, int max)
     {

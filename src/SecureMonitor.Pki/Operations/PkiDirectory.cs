@@ -206,6 +206,11 @@ public sealed class PkiDirectory
         hostId = IdentityName.Normalize(hostId, "host id");
         ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
         var now = timeProvider.GetUtcNow();
+        if (grace > DateTimeOffset.MaxValue - now)
+        {
+            throw new PkiException($"A grace period of {grace.TotalDays:0} days would end after the year 9999.");
+        }
+
         var records = PkiRecords.Load(Paths);
         var current = records.Keyring.CurrentKeyOf(hostId)
             ?? throw new PkiException(records.Keyring.Contains(hostId)

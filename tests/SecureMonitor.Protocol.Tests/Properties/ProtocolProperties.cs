@@ -5,27 +5,32 @@ using SecureMonitor.Protocol.Sealing;
 using SecureMonitor.Protocol.Tests.Sealing;
 using SecureMonitor.Protocol.Tests.Wire;
 using SecureMonitor.Protocol.Wire;
+using SecureMonitor.Tests.Fuzzing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace SecureMonitor.Protocol.Tests.Properties;
 
 /// <summary>
 /// Hostile-input properties of the decoder and the opener: they never throw, never hand out more
 /// than the limit, and accept an envelope only if it is exactly the one that was sealed.
+/// (<see cref="FuzzRun.Cases"/> cases each: 10,000 in CI, more with SM_FUZZ_CASES, see bench/fuzz.sh.)
 /// </summary>
+[Trait("Category", FuzzRun.Category)]
 public sealed class ProtocolProperties : IDisposable
 {
     // Small, so random lengths often cross it, but above one sealed envelope (padded to 4 KiB).
     private const int MaxFrameBytes = 8 * 1024;
     private static readonly FrameLimits Limits = new(MaxFrameBytes);
-    private static readonly Config Runs = Config.QuickThrowOnFailure.WithMaxTest(3_000);
 
+    private readonly ITestOutputHelper _output;
     private readonly SealingFixture _fixture = new();
     private readonly SealedEnvelope _original;
     private readonly byte[] _validStream;
 
-    public ProtocolProperties()
+    public ProtocolProperties(ITestOutputHelper output)
     {
+        _output = output;
         _original = _fixture.Sealer.Seal(11, 1_700_000_000_000, SealingFixture.Plaintext(256));
         // An ack, a hello, the envelope, and a hello: mutations can land before, in or after the envelope. The
         // envelope is padded to 4 KiB, so the hellos carry about as much (mutations in a frame's body leave the
@@ -48,11 +53,7 @@ public sealed class ProtocolProperties : IDisposable
             from split in Gen.Choose(0, bytes.Length)
             select (bytes, split);
 
-        Check.One(Runs, Prop.ForAll(input.ToArbitrary(), c =>
-        {
-            DecodeEverything(c.Bytes, c.Split, onFrame: _ => { });
-            return true;
-        }));
+        FuzzRun.Check(_output, "frames.random", input, c => DecodeEverything(c.Bytes, c.Split, onFrame: _ => { }));
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class ProtocolProperties : IDisposable
 
         int opened = 0;
         int mutatedEnvelopesTried = 0;
-        Check.One(Runs, Prop.ForAll(input.ToArbitrary(), c =>
+        FuzzRun.Check(_output, "frames.mutated", input, c =>
         {
             byte[] mutated = c.Mutations.Aggregate(_validStream, (bytes, m) => m.ApplyTo(bytes));
             DecodeEverything(mutated, Math.Min(c.Split, mutated.Length), frame =>
@@ -92,8 +93,7 @@ public sealed class ProtocolProperties : IDisposable
                     Assert.Equal(SealingFixture.Plaintext(256), result.Plaintext.ToArray());
                 }
             });
-            return true;
-        }));
+        });
 
         // Mutations outside the envelope leave it intact: it must still open then.
         Assert.True(opened > 0, "No run left the envelope intact; the property checked nothing positive.");
@@ -118,24 +118,32 @@ public sealed class ProtocolProperties : IDisposable
                 Mac = Google.Protobuf.ByteString.CopyFrom(mac),
             };
 
-        Check.One(Runs, Prop.ForAll(envelopes.ToArbitrary(), envelope =>
-            !_fixture.MonitorOpener.TryOpen(envelope, SealingFixture.HostId, _fixture.Keys, out _, out RejectionReason reason)
-            && reason != RejectionReason.None));
+        FuzzRun.Check(_output, "envelope.fields", envelopes, envelope =>
+        {
+            Assert.False(_fixture.MonitorOpener.TryOpen(envelope, SealingFixture.HostId, _fixture.Keys, out _, out RejectionReason reason));
+            Assert.NotEqual(RejectionReason.None, reason);
+        });
     }
 
-    /// <summary>Decodes every frame of <paramref name="bytes"/> delivered as two segments, as a pipe would.</summary>
+    /// <summary>
+    /// Decodes every frame of <paramref name="bytes"/> delivered as two segments, as a pipe would, and
+    /// reads the same bytes with <see cref="FrameReader"/> (the connections' stream reader) in chunks
+    /// of <paramref name="split"/>: both must see the same frames and end the same way.
+    /// </summary>
     private static void DecodeEverything(byte[] bytes, int split, Action<Frame> onFrame)
     {
+        var decoded = new List<FrameReadResult>();
         ReadOnlySequence<byte> buffer = Segments.Of(bytes[..split], bytes[split..]);
         long before = buffer.Length;
         while (FrameDecoder.TryDecode(ref buffer, Limits, out FrameReadResult result))
         {
             Assert.True(before - buffer.Length <= FrameDecoder.LengthPrefixBytes + MaxFrameBytes, "Consumed more than one frame's limit.");
             before = buffer.Length;
+            decoded.Add(result);
             if (!result.IsFrame)
             {
                 Assert.NotEqual(RejectionReason.None, result.ToRejectionReason());
-                return; // The connection would close here.
+                break; // The connection would close here.
             }
 
             Assert.InRange(result.DeclaredLength, 1, MaxFrameBytes);
@@ -143,9 +151,32 @@ public sealed class ProtocolProperties : IDisposable
             onFrame(result.Frame);
         }
 
-        FrameReadStatus end = FrameDecoder.AtEndOfInput(buffer).Status;
-        Assert.True(end is FrameReadStatus.EndOfStream or FrameReadStatus.Truncated, end.ToString());
+        if (decoded.Count == 0 || decoded[^1].IsFrame)
+        {
+            FrameReadResult end = FrameDecoder.AtEndOfInput(buffer);
+            Assert.True(end.Status is FrameReadStatus.EndOfStream or FrameReadStatus.Truncated, end.ToString());
+            decoded.Add(end);
+        }
+
+        List<FrameReadResult> read = ReadEverything(bytes, chunk: Math.Max(1, split));
+        Assert.Equal(decoded.Select(Summary), read.Select(Summary));
     }
+
+    private static List<FrameReadResult> ReadEverything(byte[] bytes, int chunk)
+    {
+        var reader = new FrameReader(new ScriptedStream(bytes, chunk), Limits);
+        var results = new List<FrameReadResult>();
+        do
+        {
+            results.Add(reader.ReadAsync().AsTask().GetAwaiter().GetResult());
+        }
+        while (results[^1].IsFrame);
+
+        return results;
+    }
+
+    private static (FrameReadStatus, long, uint, Frame?) Summary(FrameReadResult result) =>
+        (result.Status, result.DeclaredLength, result.Version, result.Frame);
 
     private bool IsTheOriginal(SealedEnvelope envelope) =>
         envelope.Header == _original.Header && envelope.Nonce == _original.Nonce && envelope.Ciphertext == _original.Ciphertext

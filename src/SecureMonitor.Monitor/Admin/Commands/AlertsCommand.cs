@@ -16,7 +16,7 @@ public sealed class AlertsCommand(AdminContext context) : AdminCommand(context, 
         var query = new AlertQuery
         {
             Host = parsed.Option("--host") is { } host ? HostId(parsed, host) : null,
-            Since = parsed.Duration("--since") is { } since ? Context.Time.GetUtcNow() - since : null,
+            Since = parsed.Since("--since", Context.Time.GetUtcNow()),
             Severity = parsed.Option("--severity") switch
             {
                 null => null,

@@ -10,7 +10,7 @@ public sealed class AuditCommand(AdminContext context) : AdminCommand(context, "
     public override async ValueTask<AdminOutput> ExecuteAsync(ConnectionIdentity caller, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var parsed = AdminArguments.Parse(arguments, "audit [--since 1h] [--limit N]", (0, 0), ["--since", "--limit"]);
-        var since = parsed.Duration("--since") is { } window ? Context.Time.GetUtcNow() - window : (DateTimeOffset?)null;
+        var since = parsed.Since("--since", Context.Time.GetUtcNow());
         var entries = await Context.Store.ListAuditAsync(since, parsed.Int32("--limit", 100, 1, AlertQuery.MaxLimit), cancellationToken);
         return new JsonObject
         {
