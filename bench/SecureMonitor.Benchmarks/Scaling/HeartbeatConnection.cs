@@ -28,9 +28,12 @@ internal sealed class HeartbeatConnection : IAsyncDisposable
     private int _errors;
     private int _acknowledged;
 
-    private HeartbeatConnection(IdentityBundle identity, WatcherLink link, MeasuredWindow window)
+    private readonly bool _ownsIdentity;
+
+    private HeartbeatConnection(IdentityBundle identity, WatcherLink link, MeasuredWindow window, bool ownsIdentity = true)
     {
         _identity = identity;
+        _ownsIdentity = ownsIdentity;
         _link = link;
         _window = window;
         _sealer = new WatcherSealer(identity.Psk!);
@@ -66,6 +69,11 @@ internal sealed class HeartbeatConnection : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Opens the link with an identity the caller keeps loaded (as a real watcher does for its lifetime).</summary>
+    public static async Task<HeartbeatConnection> OpenAsync(IdentityBundle identity, MonitorEndpoint endpoint, MeasuredWindow window,
+        TimeSpan timeout, CancellationToken cancellationToken) =>
+        new(identity, await WatcherLink.OpenAsync(endpoint, identity, "bench-scaling", timeout, cancellationToken), window, ownsIdentity: false);
 
     /// <summary>Starts heartbeating: the first after <paramref name="offset"/>, then every <paramref name="interval"/>.</summary>
     public void Start(TimeSpan offset, TimeSpan interval) => _loops = Task.WhenAll(SendLoopAsync(offset, interval), ReadLoopAsync());
@@ -177,7 +185,10 @@ internal sealed class HeartbeatConnection : IAsyncDisposable
         await _stop.CancelAsync();
         await _link.DisposeAsync();
         _sealer.Dispose();
-        _identity.Dispose();
+        if (_ownsIdentity)
+        {
+            _identity.Dispose();
+        }
         _stop.Dispose();
     }
 }

@@ -29,12 +29,15 @@ internal static class ReconnectStormBenchmark
         var work = Directory.CreateTempSubdirectory("sm-storm-bench-").FullName;
         SecureMonitorProcess? first = null, second = null, third = null;
         var connections = new HeartbeatConnection?[count];
+        IdentityBundle[] identities = [];
         try
         {
             var pki = new PkiDirectory(Path.Combine(work, "pki"));
             pki.Init("reconnect storm benchmark", ["127.0.0.1"]);
             var bundles = pki.IssueWatchers([.. Enumerable.Range(0, count).Select(index => $"storm-{index:D5}")])
                 .Select(issued => issued.BundleDirectory).ToList();
+            // Loaded once and kept, as each real watcher keeps its own identity (and its TLS context) for its lifetime.
+            identities = [.. bundles.Select(IdentityBundle.Load)];
             var data = Path.Combine(work, "data");
             var (edgeA, edgeB) = (new MonitorEndpoint("127.0.0.1", LoopbackPort.Free()), new MonitorEndpoint("127.0.0.1", LoopbackPort.Free()));
             var (clusterA, clusterB, clusterC) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
@@ -57,7 +60,7 @@ internal static class ReconnectStormBenchmark
                 {
                     try
                     {
-                        var connection = await HeartbeatConnection.OpenAsync(bundles[index], edgeA, window, ConnectTimeout, CancellationToken.None);
+                        var connection = await HeartbeatConnection.OpenAsync(identities[index], edgeA, window, ConnectTimeout, CancellationToken.None);
                         connection.Start(HeartbeatInterval * index / count, HeartbeatInterval);
                         connections[index] = connection;
                         return;
@@ -82,15 +85,16 @@ internal static class ReconnectStormBenchmark
             var back = new double[count];
             await ForEachAsync(count, concurrency, async index =>
             {
-                // As a watcher given every monitor's endpoint: start with one, follow "not leader; try X" at once,
-                // and otherwise back off (jittered) and try the next.
-                var target = survivors[index % survivors.Length];
+                // As a watcher given every monitor's endpoint, in the one order the fleet's configuration lists
+                // them: after the first it tries the next, follows "not leader; try X" at once, and otherwise
+                // backs off (jittered) and tries the one after.
+                var target = survivors[0];
                 for (var attempt = index; ; attempt++)
                 {
                     Interlocked.Increment(ref attempts);
                     try
                     {
-                        var connection = await HeartbeatConnection.OpenAsync(bundles[index], target, window, ConnectTimeout, CancellationToken.None);
+                        var connection = await HeartbeatConnection.OpenAsync(identities[index], target, window, ConnectTimeout, CancellationToken.None);
                         connection.Start(TimeSpan.Zero, HeartbeatInterval);
                         connections[index] = connection;
                         var deadline = Stopwatch.StartNew();
@@ -143,6 +147,10 @@ internal static class ReconnectStormBenchmark
             foreach (var monitor in new[] { first, second, third }.OfType<SecureMonitorProcess>())
             {
                 await monitor.DisposeAsync();
+            }
+            foreach (var identity in identities)
+            {
+                identity.Dispose();
             }
             Directory.Delete(work, recursive: true);
         }

@@ -18,6 +18,11 @@ public sealed class ServerCertificateValidator
     public ServerCertificateValidator(X509Certificate2 caCertificate, IRevocationList? revocations = null) =>
         verifier = new CaChainVerifier(caCertificate, revocations ?? RevocationList.Empty);
 
+    /// <summary>For <see cref="SslClientAuthenticationOptions.CertificateChainPolicy"/>: the TLS layer's own chain
+    /// check (whose verdict <see cref="ToCallback"/> ignores) trusts the project CA alone instead of searching
+    /// the system store.</summary>
+    public X509ChainPolicy TlsChainPolicy() => verifier.Policy();
+
     /// <param name="chainFromTls">Ignored on purpose: the chain is rebuilt against the project CA only.</param>
     /// <param name="expectedName">The host name or IP address the client dialled; null skips the name check.</param>
     public ValidationResult Validate(X509Certificate2? certificate, X509Chain? chainFromTls, DateTimeOffset now, string? expectedName = null)

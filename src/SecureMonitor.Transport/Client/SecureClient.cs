@@ -12,6 +12,14 @@ namespace SecureMonitor.Transport.Client;
 /// </summary>
 public static class SecureClient
 {
+    // One context per identity certificate, made once: making it builds the certificate's chain, which a
+    // reconnecting watcher would otherwise pay again on every attempt.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<X509Certificate2, SslStreamCertificateContext> CertificateContexts = new();
+
+    // One validator per CA certificate, so a monitor certificate whose chain was found good is not rebuilt
+    // on every reconnect (its validity, role and name are still checked each time).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<X509Certificate2, ServerCertificateValidator> Validators = new();
+
     public static async Task<FramedConnection> ConnectAsync(MonitorEndpoint endpoint, SecureClientOptions options,
         CancellationToken cancellationToken = default)
     {
@@ -24,13 +32,15 @@ public static class SecureClient
         {
             await socket.ConnectAsync(endpoint.Host, endpoint.Port, deadline.Token);
             tls = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
-            var validator = new ServerCertificateValidator(options.Identity.CaCertificate);
+            var validator = Validators.GetValue(options.Identity.CaCertificate, ca => new ServerCertificateValidator(ca));
             ValidationResult? refused = null;
             var clientOptions = new SslClientAuthenticationOptions
             {
                 TargetHost = endpoint.Host,
                 EnabledSslProtocols = TlsPolicy.Protocols,
-                ClientCertificateContext = SslStreamCertificateContext.Create(options.Identity.Certificate, additionalCertificates: null, offline: true),
+                ClientCertificateContext = CertificateContexts.GetValue(options.Identity.Certificate,
+                    certificate => SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true)),
+                CertificateChainPolicy = validator.TlsChainPolicy(),
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                 ApplicationProtocols = [TlsPolicy.Alpn],
                 AllowRenegotiation = false,
