@@ -147,13 +147,14 @@ internal static class SoakBenchmark
                     continue;
                 }
                 await Task.Delay(Positive(next - run.Elapsed), interrupted.Token);
+                if (monitor.HasExited)
+                {
+                    Console.WriteLine($"[{run.Elapsed.TotalMinutes,5:0.0} min] the monitor exited");
+                    break;
+                }
                 var sample = await SampleAsync(monitor, admin, watchers, hostile, run.Elapsed, interrupted.Token);
                 samples.Add(sample);
                 Console.WriteLine(sample.Line());
-                if (monitor.HasExited)
-                {
-                    break;
-                }
             }
             var exited = monitor.HasExited;
 
@@ -165,7 +166,8 @@ internal static class SoakBenchmark
                 await Task.Delay(1000, interrupted.Token);
                 fdEnd = Descriptors(monitor.Id);
             }
-            var end = exited ? samples[^1] : await SampleAsync(monitor, admin, watchers, hostile, run.Elapsed, interrupted.Token);
+            var end = exited ? samples.LastOrDefault() ?? new Sample(run.Elapsed, 0, 0, null, 0, 0, 0, 0, 0, 0, 0, 0, new SortedDictionary<string, long>())
+                : await SampleAsync(monitor, admin, watchers, hostile, run.Elapsed, interrupted.Token);
             if (!exited)
             {
                 samples.Add(end);
@@ -292,9 +294,18 @@ internal static class SoakBenchmark
             hostile.Count(HostileOutcome.Refused), hostile.Count(HostileOutcome.LeftOpen), refusals);
     }
 
-    private static double RssMb(int pid) =>
-        File.ReadLines($"/proc/{pid}/status").Where(line => line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            .Select(line => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0).FirstOrDefault();
+    private static double RssMb(int pid)
+    {
+        try
+        {
+            return File.ReadLines($"/proc/{pid}/status").Where(line => line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                .Select(line => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0).FirstOrDefault();
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            return 0; // the process is gone
+        }
+    }
 
     private static int Descriptors(int pid)
     {
