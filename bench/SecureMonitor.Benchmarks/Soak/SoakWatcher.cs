@@ -159,7 +159,7 @@ internal sealed class SoakWatcher : IAsyncDisposable
             await link.DisposeAsync();
             lock (_gate)
             {
-                _inFlight.Clear(); // unanswered: not acknowledged, so not counted; sent again under new sequences is not needed
+                _inFlight.Clear(); // never acknowledged, so never counted as acknowledged: nothing to check in the store
             }
         }
     }
