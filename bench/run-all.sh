@@ -18,13 +18,17 @@ Builds the benchmark project (Release) once, then runs, one after the other:
   5. bench/footprint/run.sh: watcher against node_exporter, 10 minutes;
   6. bench/fuzz.sh: every fuzzing property (frame decoder, envelope opener, HOCON loader, admin
      arguments) with 1,000,000 cases each.
+  7. soak --minutes 30 --watchers 1000: one monitor, 1,000 virtual watchers (heartbeat every 5 s, an
+     alert a minute each) and a bounded hostile client churning bad connections; RSS and descriptors
+     over time, no acknowledged alert lost.
 Each runner prints `RESULT name=value unit=U` lines; the report (figure, value, target, met?,
 machine, date, load average) is built from those lines only. A step that fails or times out is
 reported as such and the others still run.
 
 Options:
   --quick        footprint 3 minutes instead of 10, scaling windows of 30 s instead of 60 s,
-                 100,000 fuzzing cases per property instead of 1,000,000; the report says so.
+                 100,000 fuzzing cases per property instead of 1,000,000, soak 3 minutes instead of
+                 30; the report says so.
   --output FILE  where to write the report (default: docs/benchmarks.md).
   -h, --help     show this help.
 
@@ -44,7 +48,7 @@ while [ $# -gt 0 ]; do
     *) echo "run-all.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-if [ "$quick" = 1 ]; then footprint_minutes=3; scaling_duration=30s; fuzz_cases=100000; else footprint_minutes=10; scaling_duration=60s; fuzz_cases=1000000; fi
+if [ "$quick" = 1 ]; then footprint_minutes=3; scaling_duration=30s; fuzz_cases=100000; soak_minutes=3; else footprint_minutes=10; scaling_duration=60s; fuzz_cases=1000000; soak_minutes=30; fi
 
 log() { echo "[run-all $(date +%H:%M:%S)] $*" >&2; }
 command -v jq >/dev/null || { echo "run-all.sh: jq is needed to read BenchmarkDotNet's JSON" >&2; exit 2; }
@@ -121,6 +125,9 @@ run_step footprint $(( footprint_minutes * 60 + 900 )) bash "$root/bench/footpri
 
 # --- 6. fuzzing --------------------------------------------------------------------------------------
 run_step fuzz 7200 bash "$root/bench/fuzz.sh" --cases "$fuzz_cases"
+
+# --- 7. soak ------------------------------------------------------------------------------------------
+run_step soak $(( soak_minutes * 60 + 900 )) "${bench[@]}" soak --minutes "$soak_minutes" --watchers 1000
 load_end="$(loadavg)"
 finished_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
@@ -161,7 +168,7 @@ store_alerts() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { print x * 1000 }' || 
   if [ "$quick" = 1 ]; then
     echo "**Quick run**: footprint over $footprint_minutes minutes instead of 10 (its RSS is not yet the settled"
     echo "figure the 10-minute target speaks of), scaling windows of $scaling_duration instead of 60 s,"
-    echo "$(fmt "$fuzz_cases") fuzzing cases per property instead of 1,000,000."
+    echo "$(fmt "$fuzz_cases") fuzzing cases per property instead of 1,000,000, soak over $soak_minutes minutes instead of 30."
   fi
   echo
   echo "## Machine"
@@ -229,6 +236,32 @@ store_alerts() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { print x * 1000 }' || 
     echo "| $(fmt $n) | $(fmt "$(val "$p.connect_s")") s | $(fmt "$held") | $(fmt "$(val "$p.heartbeats_acked")") | $(fmt "$(val "$p.ack_p50_ms")") ms | $(fmt "$(val "$p.ack_p99_ms")") ms | $(fmt "$(val "$p.monitor_rss_mb")") MB ($(fmt "$(val "$p.monitor_peak_rss_mb")") MB) | $(fmt "$(val "$p.monitor_cpu_pct")") % | $(fmt "$(val "$p.loadgen_cpu_pct")") %, $(fmt "$(val "$p.loadgen_rss_mb")") MB | $(fmt "$errors") | $goal |"
   done
   echo
+  echo "## Soak: $soak_minutes minutes of watchers and a hostile client against one monitor"
+  echo
+  echo "One monitor process (SQLite, default settings), 1,000 virtual watchers (own identities, TLS 1.3, a sealed"
+  echo "heartbeat every 5 s and a sealed alert a minute each, spread evenly) and a hostile client at 4 attempts/s with"
+  echo "at most 20 connections open, cycling through junk bytes, a ClientHello then silence, an idle TCP connection,"
+  echo "a client certificate from a foreign CA, and an oversized or garbage frame after a valid handshake. Warm-up:"
+  echo "the first 20 % of the run or 5 minutes, whichever is less; the descriptor baseline is taken then, with the"
+  echo "hostile client paused. At the end the hostile client stops and the descriptors are given 90 s to come back."
+  echo
+  s_warm=$(val soak.rss_warm_mb); s_end=$(val soak.rss_end_mb); s_growth=$(val soak.rss_growth_pct)
+  s_fd0=$(val soak.fd_baseline); s_fd1=$(val soak.fd_end); s_lost=$(val soak.alerts_lost); s_exit=$(val soak.monitor_exited)
+  echo "| figure | value | target | met? |"
+  echo "|---|---:|---|---|"
+  row "monitor RSS after warm-up → at the end" "$(fmtu "$s_warm" " MB") → $(fmtu "$s_end" " MB") ($(fmtu "$s_growth" " %"))" "growth < 10 %" "$(met "$s_growth" "<" 10)"
+  row "monitor descriptors: baseline → after the hostile client stopped" "$(fmt "$s_fd0") → $(fmt "$s_fd1")" "back to baseline" "$(met "$s_fd1" "<=" "$s_fd0")"
+  row "hostile attempts (left open by the monitor)" "$(fmt "$(val soak.hostile_attempts)") ($(fmt "$(val soak.hostile_left_open)"))" "—" "—"
+  row "alerts acknowledged / lost" "$(fmt "$(val soak.alerts_acked)") / $(fmt "$s_lost")" "none lost" "$(met "$s_lost" "==" 0)"
+  row "monitor exited during the run" "$(fmt "$s_exit")" "0" "$(met "$s_exit" "==" 0)"
+  row "monitor CPU / runner CPU (% of one core)" "$(fmtu "$(val soak.monitor_cpu_pct)" " %") / $(fmtu "$(val soak.runner_cpu_pct)" " %")" "—" "—"
+  if grep -q '^|' "$tmp/soak.log" 2>/dev/null; then
+    echo
+    echo "Over time (refusals are the monitor's own counters, admin \`status\`):"
+    echo
+    grep '^|' "$tmp/soak.log"
+  fi
+  echo
   echo "## Steps"
   echo
   echo "| step | status | seconds | load average at its start |"
@@ -248,6 +281,7 @@ store_alerts() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { print x * 1000 }' || 
   echo "dotnet run -c Release --project bench/SecureMonitor.Benchmarks -- failover --kills 10"
   echo "bench/footprint/run.sh --minutes 10"
   echo "bench/fuzz.sh --cases 1000000"
+  echo "dotnet run -c Release --project bench/SecureMonitor.Benchmarks -- soak --minutes 30 --watchers 1000"
   echo '```'
   echo
   echo "Every figure above comes from the \`RESULT name=value unit=U\` lines the runners printed in this run"

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using SecureMonitor.Benchmarks.Failover;
 using SecureMonitor.Benchmarks.MonitorLoad;
 using SecureMonitor.Benchmarks.Scaling;
+using SecureMonitor.Benchmarks.Soak;
 
 // `monitor-load`: the open-loop load runner (throughput, CPU per alert and latency percentiles of a
 // real node); `monitor-load-node` is the node process it starts. Anything else: every
@@ -27,6 +28,11 @@ if (args is ["scaling", ..])
 if (args is ["storm", ..])
 {
     return await ReconnectStormBenchmark.RunAsync(args[1..]);
+}
+// `soak`: 1,000 virtual watchers and a bounded hostile client against one monitor for 30 minutes.
+if (args is ["soak", ..])
+{
+    return await SoakBenchmark.RunAsync(args[1..]);
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
