@@ -74,7 +74,8 @@ public sealed class HandshakeRefusalTests(ITestOutputHelper output) : MonitorTes
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         var pki = NewPki(watchers: ["web-01"], time: clock);
-        var monitor = await StartMonitorAsync(pki, new MonitorHarnessOptions { Time = clock });
+        // The clock moves two years: a key ring check every day, not every 500 ms, between now and then.
+        var monitor = await StartMonitorAsync(pki, new MonitorHarnessOptions { Time = clock, KeyringCheckInterval = TimeSpan.FromDays(1) });
         var expired = pki.LoadWatcher("web-01");
 
         clock.Advance(expired.Certificate.NotAfter.ToUniversalTime() - clock.GetUtcNow().UtcDateTime + TimeSpan.FromDays(1));

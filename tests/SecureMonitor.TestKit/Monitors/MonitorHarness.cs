@@ -29,6 +29,10 @@ public sealed record MonitorHarnessOptions
     /// tests of the timeout set one.</summary>
     public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
+    /// <summary>How often the node looks at the key ring files (a test that moves its clock far ahead
+    /// sets it long, or every period in between fires).</summary>
+    public TimeSpan KeyringCheckInterval { get; init; } = SecureMonitor.Pki.FileKeyring.DefaultReloadCheckInterval;
+
     /// <summary>Port of the node's cluster endpoint on 127.0.0.1; 0 picks a free one.</summary>
     public int ClusterPort { get; init; }
 
@@ -149,6 +153,7 @@ public sealed class MonitorHarness : IAsyncDisposable
             MaxFrameBytes = options.MaxFrameBytes,
             HandshakeTimeout = options.HandshakeTimeout,
             IdleTimeout = options.IdleTimeout,
+            KeyringCheckInterval = options.KeyringCheckInterval,
             ClusterPort = options.ClusterPort,
             TamperThreshold = options.TamperThreshold,
             TamperWindow = options.TamperWindow,
