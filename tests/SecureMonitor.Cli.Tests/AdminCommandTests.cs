@@ -1,3 +1,4 @@
+using SecureMonitor.TestKit;
 using Microsoft.Extensions.Configuration;
 using SecureMonitor.Cli.Hosting;
 using SecureMonitor.Configuration;

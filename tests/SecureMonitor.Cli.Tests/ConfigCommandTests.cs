@@ -1,3 +1,4 @@
+using SecureMonitor.TestKit;
 using Xunit;
 
 namespace SecureMonitor.Cli.Tests;

@@ -1,3 +1,4 @@
+using SecureMonitor.TestKit;
 using System.Diagnostics;
 using Xunit;
 

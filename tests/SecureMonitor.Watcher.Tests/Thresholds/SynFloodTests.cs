@@ -10,7 +10,7 @@ using SecureMonitor.Simulation.Processes;
 using SecureMonitor.TestKit.Processes;
 using SecureMonitor.Watcher.Delivery;
 using SecureMonitor.Watcher.Sampling;
-using SecureMonitor.Watcher.Tests.Support;
+using SecureMonitor.TestKit;
 using SecureMonitor.Watcher.Thresholds;
 
 namespace SecureMonitor.Watcher.Tests.Thresholds;

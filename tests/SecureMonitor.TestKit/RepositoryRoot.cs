@@ -1,7 +1,7 @@
-namespace SecureMonitor.Watcher.Tests.Support;
+namespace SecureMonitor.TestKit;
 
-/// <summary>Finds the repository checkout the tests run from (the folder with SecureMonitor.sln), for the shipped hocon files.</summary>
-internal static class RepositoryRoot
+/// <summary>Finds the repository checkout the tests run from (the folder with SecureMonitor.sln), for the shipped hocon files and the launcher.</summary>
+public static class RepositoryRoot
 {
     public static string Path { get; } = Find();
 
