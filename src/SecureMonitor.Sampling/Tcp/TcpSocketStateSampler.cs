@@ -3,8 +3,9 @@ using SecureMonitor.Sampling.ProcFs;
 namespace SecureMonitor.Sampling.Tcp;
 
 /// <summary>
-/// <see cref="MetricNames.TcpSynRecv"/>: sockets in SYN_RECV now, IPv4 and IPv6, from
-/// /proc/net/tcp and /proc/net/tcp6. Its cost grows with the number of sockets (about 150 bytes a
+/// <see cref="MetricNames.TcpSynRecv"/>: sockets in SYN_RECV now, IPv4 and IPv6: through netlink
+/// (<see cref="NetlinkSynRecvCounter"/>, the kernel sends only those sockets) for this process's own
+/// tables, else (another root, or no netlink) from /proc/net/tcp and /proc/net/tcp6. Its cost grows with the number of sockets (about 150 bytes a
 /// socket, streamed in 64 KB chunks), which is why it is a collector of its own that a very busy
 /// server can turn off.
 /// </summary>
@@ -22,6 +23,7 @@ public sealed class TcpSocketStateSampler : IMetricSampler
 {
     public const string CollectorName = "tcp_sockets";
 
+    private readonly bool ownNamespace;
     private readonly string tcpPath;
     private readonly string tcp6Path;
     private readonly ProcFileReader reader = new();
@@ -31,8 +33,16 @@ public sealed class TcpSocketStateSampler : IMetricSampler
     private int? lastCount;
 
     public TcpSocketStateSampler(string procRoot, TimeProvider? time = null, TimeSpan? refreshInterval = null)
+        // Netlink answers for the namespace this process is in: only when the tables read are its own.
+        : this(procRoot, time, refreshInterval, useNetlink: Path.GetFullPath(procRoot).TrimEnd('/') == "/proc")
+    {
+    }
+
+    /// <param name="useNetlink">False reads the tables' files whatever the root (tests compare the two ways).</param>
+    internal TcpSocketStateSampler(string procRoot, TimeProvider? time, TimeSpan? refreshInterval, bool useNetlink)
     {
         ArgumentException.ThrowIfNullOrEmpty(procRoot);
+        ownNamespace = useNetlink;
         tcpPath = Path.Combine(procRoot, "net", "tcp");
         tcp6Path = Path.Combine(procRoot, "net", "tcp6");
         this.time = time ?? TimeProvider.System;
@@ -51,6 +61,12 @@ public sealed class TcpSocketStateSampler : IMetricSampler
         }
         lastReadAt = time.GetTimestamp();
         var reading = new SamplerReading(1);
+        if (ownNamespace && NetlinkSynRecvCounter.TryCount(out var synRecv))
+        {
+            reading.Add(MetricNames.TcpSynRecv, synRecv);
+            lastCount = synRecv;
+            return reading;
+        }
         var count = new Count(tcpPath);
         bool v4 = reader.TryVisitLines(tcpPath, ref count, CountSynRecv);
         count.File = tcp6Path;
