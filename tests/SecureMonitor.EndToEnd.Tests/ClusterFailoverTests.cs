@@ -90,6 +90,39 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
+    public async Task Stopping_the_leader_with_SIGTERM_hands_over_at_once_and_loses_nothing()
+    {
+        var connection = await StartPostgresAsync();
+        var endpoints = Hosts.Select(_ => $"127.0.0.1:{LoopbackPort.Free()}").ToArray();
+        for (var index = 0; index < endpoints.Length; index++)
+        {
+            await StartMonitorAsync(index, endpoints[index], connection);
+        }
+        var leader = _monitors[0];
+        await leader.WaitForLinesAsync(line => line.Contains("under lease epoch 1", StringComparison.Ordinal), 1, "the first monitor to run the singleton");
+        await StartWatchersAsync(endpoints);
+        await using var store = await OpenStoreAsync(connection);
+        while (_load.Flips < FlipsBeforeKill)
+        {
+            await _load.FlipAsync(_watchers);
+        }
+        await WaitForStoredAsync(store, FlipsBeforeKill);
+
+        // As a service manager stops it: CoordinatedShutdown leaves the cluster and hands the singleton
+        // over (the lease released, not left to lapse), and the process ends cleanly.
+        var stopping = leader.StopAsync(TimeSpan.FromSeconds(30));
+        while (_load.Flips < Flips)
+        {
+            await _load.FlipAsync(_watchers);
+        }
+        await stopping;
+        Assert.Equal(0, leader.ExitCode);
+        await WaitForStoredAsync(store, Flips);
+        Assert.Contains(_monitors.Skip(1), monitor => monitor.CountLines(line => line.Contains("under lease epoch 2", StringComparison.Ordinal)) == 1);
+        await AssertEveryAlertOnceOneIncidentAndDisjointTermsAsync(store);
+    }
+
+    [Fact]
     public async Task A_leader_cut_off_from_its_database_steps_down_within_its_lease_and_no_two_terms_overlap()
     {
         var direct = await StartPostgresAsync();
