@@ -92,21 +92,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     [Fact]
     public async Task Stopping_the_leader_with_SIGTERM_hands_over_at_once_and_loses_nothing()
     {
-        var connection = await StartPostgresAsync();
-        var endpoints = Hosts.Select(_ => $"127.0.0.1:{LoopbackPort.Free()}").ToArray();
-        for (var index = 0; index < endpoints.Length; index++)
-        {
-            await StartMonitorAsync(index, endpoints[index], connection);
-        }
-        var leader = _monitors[0];
-        await leader.WaitForLinesAsync(line => line.Contains("under lease epoch 1", StringComparison.Ordinal), 1, "the first monitor to run the singleton");
-        await StartWatchersAsync(endpoints);
-        await using var store = await OpenStoreAsync(connection);
-        while (_load.Flips < FlipsBeforeKill)
-        {
-            await _load.FlipAsync(_watchers);
-        }
-        await WaitForStoredAsync(store, FlipsBeforeKill);
+        var (leader, store) = await StartThreeOnPostgresUnderLoadAsync();
+        await using var _ = store;
 
         // As a service manager stops it: CoordinatedShutdown leaves the cluster and hands the singleton
         // over (the lease released, not left to lapse), and the process ends cleanly.
@@ -161,21 +148,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     [Fact]
     public async Task A_leader_frozen_away_from_its_peers_is_replaced_and_on_waking_writes_nothing_and_leaves()
     {
-        var connection = await StartPostgresAsync();
-        var endpoints = Hosts.Select(_ => $"127.0.0.1:{LoopbackPort.Free()}").ToArray();
-        for (var index = 0; index < endpoints.Length; index++)
-        {
-            await StartMonitorAsync(index, endpoints[index], connection);
-        }
-        var leader = _monitors[0];
-        await leader.WaitForLinesAsync(line => line.Contains("under lease epoch 1", StringComparison.Ordinal), 1, "the first monitor to run the singleton");
-        await StartWatchersAsync(endpoints);
-        await using var store = await OpenStoreAsync(connection);
-        while (_load.Flips < FlipsBeforeKill)
-        {
-            await _load.FlipAsync(_watchers);
-        }
-        await WaitForStoredAsync(store, FlipsBeforeKill);
+        var (leader, store) = await StartThreeOnPostgresUnderLoadAsync();
+        await using var _ = store;
 
         // Frozen (a paused VM, a stalled host): its peers lose it, down it and take over under the next epoch.
         leader.Freeze();
@@ -198,6 +172,28 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         var exitCode = await leader.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.NotEqual(0, exitCode);
         await AssertEveryAlertOnceOneIncidentAndDisjointTermsAsync(store);
+    }
+
+    /// <summary>Three monitors on a fresh PostgreSQL (the first runs the singleton), the watchers, and the
+    /// first <see cref="FlipsBeforeKill"/> flips stored.</summary>
+    private async Task<(SecureMonitorProcess Leader, IMonitorStore Store)> StartThreeOnPostgresUnderLoadAsync()
+    {
+        var connection = await StartPostgresAsync();
+        var endpoints = Hosts.Select(_ => $"127.0.0.1:{LoopbackPort.Free()}").ToArray();
+        for (var index = 0; index < endpoints.Length; index++)
+        {
+            await StartMonitorAsync(index, endpoints[index], connection);
+        }
+        var leader = _monitors[0];
+        await leader.WaitForLinesAsync(line => line.Contains("under lease epoch 1", StringComparison.Ordinal), 1, "the first monitor to run the singleton");
+        await StartWatchersAsync(endpoints);
+        var store = await OpenStoreAsync(connection);
+        while (_load.Flips < FlipsBeforeKill)
+        {
+            await _load.FlipAsync(_watchers);
+        }
+        await WaitForStoredAsync(store, FlipsBeforeKill);
+        return (leader, store);
     }
 
     private async Task AssertEveryAlertOnceOneIncidentAndDisjointTermsAsync(IMonitorStore store)
