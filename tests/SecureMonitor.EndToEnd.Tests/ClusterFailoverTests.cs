@@ -294,7 +294,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
             }
             return counts.Values.All(count => count >= perHost);
         }, () => $"expected {perHost} alerts per host in the store; it has {string.Join(", ", counts)}. Monitors said:\n" +
-            string.Join("\n---\n", _monitors.Select(monitor => string.Join("\n", monitor.Lines.TakeLast(25)))), TimeSpan.FromSeconds(45));
+            string.Join("\n---\n", _monitors.Select((monitor, index) => $"monitor-{index + 1}{(monitor.HasExited ? $" (exited {monitor.ExitCode})" : "")}:\n" +
+                string.Join("\n", monitor.Lines.Where(line => !line.Contains("SecureListener", StringComparison.Ordinal)).TakeLast(25)))), TimeSpan.FromSeconds(45));
     }
 
 }

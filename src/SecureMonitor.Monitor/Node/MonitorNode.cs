@@ -312,23 +312,28 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
     /// reach) or it failed beyond its limits; Akka would keep the singleton on this node and no other node
     /// could take over, so this node leaves the cluster when another monitor is up (its process then exits
     /// for its supervisor to restart it, see <see cref="Left"/>), and otherwise waits for the lease.</summary>
-    private void OnSingletonStopped(long epoch) => ChangeTerm(async () =>
+    private void OnSingletonStopped(long epoch)
     {
-        await EndTermAsync(epoch);
+        // Decided at once, not after the term has ended: ending it may wait on the very store that is out of
+        // reach, and meanwhile, as the oldest, this node would keep the singleton from every other node. A
+        // term still ending writes nothing once another node holds the lease (its epoch is stale).
         if (!_stopping && Cluster.SingletonMember is { } oldest && oldest.Address.Equals(ClusterAddress))
         {
-            // Alone, leaving would only end the process: stay, and Akka takes the lease again (under a new
-            // epoch) once the store answers in time. A starved CPU that misses a renewal does this too.
-            if (!Cluster.HasOtherMonitor)
+            if (Cluster.HasOtherMonitor)
             {
+                LogLeavingWithoutLease(_log, epoch);
+                _ = Akka.Cluster.Cluster.Get(System).LeaveAsync();
+            }
+            else
+            {
+                // Alone, leaving would only end the process: stay, and Akka takes the lease again (under a new
+                // epoch) once the store answers in time. A starved CPU that misses a renewal does this too.
                 LogReacquiringAlone(_log, epoch);
                 _ = LeaveOnceAnotherCanTakeOverAsync(epoch);
-                return;
             }
-            LogLeavingWithoutLease(_log, epoch);
-            await Akka.Cluster.Cluster.Get(System).LeaveAsync();
         }
-    });
+        ChangeTerm(() => EndTermAsync(epoch));
+    }
 
     /// <summary>A node that stayed without its lease (it was alone) leaves as soon as another monitor is up,
     /// unless it took the lease again first: as the oldest it would otherwise keep the singleton from that
@@ -336,7 +341,7 @@ public sealed partial class MonitorNode : IAsyncDisposable, ISessionRouting
     private async Task LeaveOnceAnotherCanTakeOverAsync(long epoch)
     {
         using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        while (await tick.WaitForNextTickAsync() && !_stopping && _term is null && !System.WhenTerminated.IsCompleted)
+        while (await tick.WaitForNextTickAsync() && !_stopping && !(_term?.Epoch > epoch) && !System.WhenTerminated.IsCompleted)
         {
             if (Cluster.HasOtherMonitor)
             {

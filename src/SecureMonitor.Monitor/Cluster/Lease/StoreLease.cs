@@ -246,10 +246,19 @@ public sealed partial class StoreLease : Akka.Coordination.Lease
 
     private void OnWatchdog()
     {
-        if (Volatile.Read(ref _held) is { } held && _time.GetTimestamp() >= held.Deadline)
+        if (Volatile.Read(ref _held) is not { } held)
+        {
+            return;
+        }
+        var left = held.Deadline - _time.GetTimestamp();
+        if (left <= 0)
         {
             Lose(held, "no renewal succeeded before the lease would lapse");
+            return;
         }
+        // Timers round to whole milliseconds and may fire a hair before the deadline: look again then, or the
+        // lease would be held forever without a renewal (seen: a node cut off from its store kept it).
+        _watchdog.Change(TimeSpan.FromSeconds((double)left / _time.TimestampFrequency) + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
     }
 
     private void Lose(Held held, string reason)
