@@ -9,9 +9,9 @@ namespace SecureMonitor.Sampling.Tcp;
 /// sockets, so an idle host costs two small round trips instead of a walk of the whole connection
 /// table that reading /proc/net/tcp makes (about 1.9 ms of CPU per file here, every second).
 /// Needs no privilege. Returns false where netlink is unavailable (not Linux, a seccomp filter), and
-/// the caller reads the files instead.
+/// the caller reads the files instead. One instance per sampler: its buffers are reused every second.
 /// </summary>
-internal static class NetlinkSynRecvCounter
+internal sealed class NetlinkSynRecvCounter
 {
     private const int AfNetlink = 16;
     private const int SockDgram = 2;
@@ -29,7 +29,11 @@ internal static class NetlinkSynRecvCounter
     // TCP_SYN_RECV (3), and TCP_NEW_SYN_RECV (12): how current kernels keep requests still in a listener's SYN queue.
     private const uint SynRecvStates = (1u << 3) | (1u << 12);
 
-    public static bool TryCount(out int count)
+    private readonly byte[] request = new byte[RequestBytes];
+    private readonly byte[] kernel = new byte[12]; // sockaddr_nl: the kernel is pid 0
+    private readonly byte[] buffer = new byte[8 * 1024];
+
+    public bool TryCount(out int count)
     {
         count = 0;
         if (!OperatingSystem.IsLinux())
@@ -51,9 +55,9 @@ internal static class NetlinkSynRecvCounter
         }
     }
 
-    private static bool TryCountFamily(int socket, byte family, uint seq, ref int count)
+    private bool TryCountFamily(int socket, byte family, uint seq, ref int count)
     {
-        var request = new byte[RequestBytes];
+        Array.Clear(request);
         BinaryPrimitives.WriteUInt32LittleEndian(request, RequestBytes);
         BinaryPrimitives.WriteUInt16LittleEndian(request.AsSpan(4), SockDiagByFamily);
         BinaryPrimitives.WriteUInt16LittleEndian(request.AsSpan(6), NlmFRequest | NlmFDump);
@@ -62,14 +66,12 @@ internal static class NetlinkSynRecvCounter
         request[HeaderBytes + 1] = IpProtoTcp;
         BinaryPrimitives.WriteUInt32LittleEndian(request.AsSpan(HeaderBytes + 4), SynRecvStates);
 
-        var kernel = new byte[12]; // sockaddr_nl: the kernel is pid 0
         BinaryPrimitives.WriteUInt16LittleEndian(kernel, AfNetlink);
         if (SendTo(socket, request, RequestBytes, 0, kernel, kernel.Length) != RequestBytes)
         {
             return false;
         }
 
-        var buffer = new byte[32 * 1024];
         while (true)
         {
             var received = Recv(socket, buffer, buffer.Length, 0);

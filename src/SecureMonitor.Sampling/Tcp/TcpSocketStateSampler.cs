@@ -23,7 +23,7 @@ public sealed class TcpSocketStateSampler : IMetricSampler
 {
     public const string CollectorName = "tcp_sockets";
 
-    private readonly bool ownNamespace;
+    private readonly NetlinkSynRecvCounter? netlink;
     private readonly string tcpPath;
     private readonly string tcp6Path;
     private readonly ProcFileReader reader = new();
@@ -42,7 +42,7 @@ public sealed class TcpSocketStateSampler : IMetricSampler
     internal TcpSocketStateSampler(string procRoot, TimeProvider? time, TimeSpan? refreshInterval, bool useNetlink)
     {
         ArgumentException.ThrowIfNullOrEmpty(procRoot);
-        ownNamespace = useNetlink;
+        netlink = useNetlink ? new NetlinkSynRecvCounter() : null;
         tcpPath = Path.Combine(procRoot, "net", "tcp");
         tcp6Path = Path.Combine(procRoot, "net", "tcp6");
         this.time = time ?? TimeProvider.System;
@@ -61,7 +61,7 @@ public sealed class TcpSocketStateSampler : IMetricSampler
         }
         lastReadAt = time.GetTimestamp();
         var reading = new SamplerReading(1);
-        if (ownNamespace && NetlinkSynRecvCounter.TryCount(out var synRecv))
+        if (netlink is not null && netlink.TryCount(out var synRecv))
         {
             reading.Add(MetricNames.TcpSynRecv, synRecv);
             lastCount = synRecv;
